@@ -1,0 +1,181 @@
+package dev.serpentine.ffi;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A CPython on disk that can be embedded: its home (the prefix holding {@code lib/python3.X}), its shared libpython,
+ * the version its files declare, and libraries to load before it (libffi for the Maven Central builds, whose
+ * {@code _ctypes} does not find it on its own).
+ *
+ * <p>Every factory checks the files before anything is loaded: a home without a standard library is refused here,
+ * with an {@link InterpreterUnavailableException}, because CPython would otherwise exit the process from
+ * {@code Py_InitializeEx}.
+ *
+ * @param home     the Python home ({@code sys.base_prefix})
+ * @param library  the shared libpython
+ * @param version  the minor version of the files (micro is -1: the running interpreter reports the rest)
+ * @param preload  libraries to load with RTLD_GLOBAL before libpython
+ * @param origin   where this installation came from, for messages
+ */
+public record CPythonInstallation(Path home, Path library, PythonVersion version, List<Path> preload, String origin) {
+
+    private static final Pattern LIBPYTHON = Pattern.compile("libpython(\\d+)\\.(\\d+)([a-z]*)\\.so(\\.[0-9.]+)?");
+
+    public CPythonInstallation {
+        preload = List.copyOf(preload);
+    }
+
+    /**
+     * The interpreter named by a user's setting: a {@code .jar} of {@code org.bytedeco:cpython} (unpacked into the
+     * per-user cache), a Python home directory, a libpython file, or a python executable.
+     */
+    public static CPythonInstallation locate(String spec) {
+        Path path = Path.of(spec.trim()).toAbsolutePath().normalize();
+        if (!Files.exists(path)) {
+            throw new InterpreterUnavailableException("no such interpreter: " + path);
+        }
+        String name = path.getFileName().toString();
+        if (Files.isDirectory(path)) return fromHome(path);
+        if (name.endsWith(".jar")) return EmbeddedCPython.fromJar(path);
+        if (LIBPYTHON.matcher(name).matches()) return fromLibrary(path);
+        return fromExecutable(path);
+    }
+
+    /** A home directory: libpython is looked for in the home itself (Maven Central builds) and in {@code lib/}. */
+    public static CPythonInstallation fromHome(Path home) {
+        Path dir = home.toAbsolutePath().normalize();
+        for (Path candidateDir : List.of(dir, dir.resolve("lib"))) {
+            Path lib = findLibpython(candidateDir);
+            if (lib != null) {
+                return fromLibrary(lib, dir, "home " + dir);
+            }
+        }
+        throw new InterpreterUnavailableException("no shared libpython3.X.so in " + dir + " or " + dir.resolve("lib")
+                + " (CPython must be built with --enable-shared to be embedded)");
+    }
+
+    /** A shared libpython: its home is the nearest enclosing directory that holds {@code lib/python3.X}. */
+    public static CPythonInstallation fromLibrary(Path library) {
+        Path lib = library.toAbsolutePath().normalize();
+        PythonVersion v = versionOfLibrary(lib);
+        for (Path dir = lib.getParent(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve("lib").resolve("python" + v.minorVersion()))) {
+                return fromLibrary(lib, dir, "library " + lib);
+            }
+        }
+        throw new InterpreterUnavailableException("no standard library lib/python" + v.minorVersion()
+                + " in any directory above " + lib);
+    }
+
+    /**
+     * A python executable: asked for its prefix and shared library. The process runs with a clean environment
+     * for Python (no PYTHONHOME/PYTHONPATH) so that it reports its own installation.
+     */
+    public static CPythonInstallation fromExecutable(Path python) {
+        String script = "import sys, sysconfig, os\n"
+                + "print(sys.base_prefix)\n"
+                + "print(os.path.join(sysconfig.get_config_var('LIBDIR') or '', sysconfig.get_config_var('LDLIBRARY') or ''))\n"
+                + "print(sysconfig.get_config_var('Py_ENABLE_SHARED') or 0)\n";
+        List<String> lines = run(python, script);
+        if (lines.size() < 3) {
+            throw new InterpreterUnavailableException(python + " did not report its installation: " + lines);
+        }
+        if (!"1".equals(lines.get(2).trim())) {
+            throw new InterpreterUnavailableException(python + " has no shared libpython (built without --enable-shared)"
+                    + "; only CPython with a shared library can be embedded");
+        }
+        Path lib = Path.of(lines.get(1).trim());
+        if (!Files.isRegularFile(lib)) {
+            throw new InterpreterUnavailableException(python + " reports libpython at " + lib + ", which does not exist");
+        }
+        return fromLibrary(lib, Path.of(lines.get(0).trim()), "executable " + python);
+    }
+
+    /** The standard library directory, {@code <home>/lib/python3.X}. */
+    public Path standardLibrary() {
+        return home.resolve("lib").resolve("python" + version.minorVersion());
+    }
+
+    /**
+     * Checks what {@code Py_InitializeEx} needs to succeed (the {@code encodings} package of the standard library),
+     * so that a broken home is an exception here instead of a process exit inside CPython.
+     */
+    public void checkStandardLibrary() {
+        Path encodings = standardLibrary().resolve("encodings").resolve("__init__.py");
+        if (!Files.isRegularFile(encodings) && !Files.isRegularFile(standardLibrary().resolveSibling(
+                "python" + version.major() + version.minor() + ".zip"))) {
+            throw new InterpreterUnavailableException("the Python home " + home + " has no standard library ("
+                    + encodings + " is missing); CPython " + version.minorVersion() + " cannot start without it");
+        }
+        if (!Files.isRegularFile(library)) {
+            throw new InterpreterUnavailableException("libpython " + library + " does not exist");
+        }
+    }
+
+    private static CPythonInstallation fromLibrary(Path lib, Path home, String origin) {
+        PythonVersion version = versionOfLibrary(lib);
+        List<Path> preload = new ArrayList<>();
+        try (Stream<Path> siblings = Files.list(lib.getParent())) {
+            siblings.filter(p -> p.getFileName().toString().startsWith("libffi.so"))
+                    .sorted().findFirst().ifPresent(preload::add);
+        } catch (IOException e) {
+            throw new InterpreterUnavailableException("cannot list " + lib.getParent() + ": " + e.getMessage(), e);
+        }
+        CPythonInstallation inst = new CPythonInstallation(home.toAbsolutePath().normalize(), lib, version, preload, origin);
+        inst.checkStandardLibrary();
+        return inst;
+    }
+
+    static PythonVersion versionOfLibrary(Path lib) {
+        Matcher m = LIBPYTHON.matcher(lib.getFileName().toString());
+        if (!m.matches()) {
+            throw new InterpreterUnavailableException(lib + " is not a shared libpython (libpython3.X.so)");
+        }
+        return new PythonVersion(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), -1,
+                m.group(1) + "." + m.group(2));
+    }
+
+    private static Path findLibpython(Path dir) {
+        if (!Files.isDirectory(dir)) return null;
+        try (Stream<Path> files = Files.list(dir)) {
+            // Prefer the versioned file over the development symlink; never the stable-ABI libpython3.so.
+            return files.filter(p -> LIBPYTHON.matcher(p.getFileName().toString()).matches())
+                    .sorted((a, b) -> Integer.compare(b.getFileName().toString().length(), a.getFileName().toString().length()))
+                    .findFirst().orElse(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static List<String> run(Path python, String script) {
+        ProcessBuilder pb = new ProcessBuilder(python.toString(), "-I", "-c", script).redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("PYTHON"));
+        try {
+            Process p = pb.start();
+            byte[] out;
+            try (InputStream in = p.getInputStream()) {
+                out = in.readAllBytes();
+            }
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new InterpreterUnavailableException(python + " failed: " + new String(out, StandardCharsets.UTF_8));
+            }
+            return new String(out, StandardCharsets.UTF_8).lines().toList();
+        } catch (IOException e) {
+            throw new InterpreterUnavailableException("cannot run " + python + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterpreterUnavailableException("interrupted while asking " + python + " for its installation", e);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.serpentine.ffi.binding;
+
+/**
+ * Reads and writes of native memory at raw addresses, unaligned, in the platform's byte order.
+ *
+ * <p>No call checks its address: a wrong one reads garbage or ends the process. Callers pass only addresses they got
+ * from CPython (objects they hold a reference to, buffers they acquired) or allocated themselves; the typed views
+ * check the object types before they read.
+ */
+public interface NativeMemory {
+
+    byte getByte(long address);
+
+    short getShort(long address);
+
+    int getInt(long address);
+
+    long getLong(long address);
+
+    double getDouble(long address);
+
+    void putByte(long address, byte value);
+
+    void putShort(long address, short value);
+
+    void putInt(long address, int value);
+
+    void putLong(long address, long value);
+
+    void putDouble(long address, double value);
+
+    /** Copies {@code length} bytes from native memory into {@code dst[offset…]}. */
+    void copyToArray(long src, byte[] dst, int offset, int length);
+
+    /** Copies {@code length} bytes of {@code src[offset…]} into native memory. */
+    void copyFromArray(byte[] src, int offset, long dst, int length);
+
+    /** Copies {@code length} bytes between native blocks; the blocks may overlap. */
+    void copy(long src, long dst, long length);
+
+    /** Fills {@code length} bytes with {@code value}. */
+    void fill(long address, long length, byte value);
+
+    /** The length of the NUL-terminated string at {@code address}. */
+    default long strlen(long address) {
+        long n = 0;
+        while (getByte(address + n) != 0) n++;
+        return n;
+    }
+}

@@ -1,0 +1,150 @@
+package dev.serpentine.ffi.view;
+
+import dev.serpentine.ffi.abi.AbiLayout;
+import dev.serpentine.ffi.binding.CPythonBinding;
+
+/**
+ * {@code dict}: the number of items and its entries in insertion order, walked straight from the keys and values
+ * blocks where that is safe, else through {@code PyDict_Next}.
+ *
+ * <p>The direct walk is used only for exact dicts with a table this layout knows; it is not used for subclasses
+ * (which may override iteration), unknown key kinds, index tables wider than 4 bytes, or split-table values that are
+ * not valid. {@link #walksDirectly} tells which path a dict takes.
+ *
+ * <p>The visitor must not run Python code: anything that does (a {@code __hash__}, a callback, releasing the GIL) can
+ * resize the dict and free the block being walked.
+ */
+public final class PyDictView extends View {
+
+    /** Receives one entry (borrowed key and value); returns false to stop the walk. */
+    @FunctionalInterface
+    public interface EntryVisitor {
+        boolean entry(long key, long value);
+    }
+
+    private static final int KIND_GENERAL = 0;
+    private static final int KIND_UNICODE = 1;
+    private static final int KIND_SPLIT = 2;
+
+    private final AbiLayout.DictKeys keysLayout;
+
+    PyDictView(CPythonBinding py, AbiLayout layout, PyTypes types) {
+        super(py, layout, types);
+        this.keysLayout = layout.dictKeysLayout;
+    }
+
+    /** Verifies {@code o} is a {@code dict} (or subclass) and returns it. */
+    public long checked(long o) {
+        return checkedByFlag(o, types.dictType, PyTypeView.Py_TPFLAGS_DICT_SUBCLASS, "dict");
+    }
+
+    public boolean isExact(long o) {
+        return typeOf(o) == types.dictType;
+    }
+
+    /** Number of items ({@code ma_used}). */
+    public long size(long o) {
+        return mem.getLong(o + layout.dictUsed);
+    }
+
+    /** Whether {@link #forEach} reads this dict straight from memory (else it calls {@code PyDict_Next}). */
+    public boolean walksDirectly(long o) {
+        if (!isExact(o)) return false;
+        if (size(o) == 0) return true;
+        long keys = mem.getLong(o + layout.dictKeys);
+        long values = mem.getLong(o + layout.dictValues);
+        if (keysLayout == AbiLayout.DictKeys.SIZED) {
+            return Long.compareUnsigned(mem.getLong(keys + 8), 0xffffffffL) <= 0;
+        }
+        int kind = mem.getByte(keys + 10);
+        if (values == 0) return kind == KIND_GENERAL || kind == KIND_UNICODE;
+        if (kind != KIND_SPLIT) return false;
+        // 3.13+: PyDictValues {capacity, size, embedded, valid}; only valid values hold this dict's items.
+        return keysLayout != AbiLayout.DictKeys.LOG2_ORDER_AFTER_VALUES || mem.getByte(values + 3) != 0;
+    }
+
+    /** Visits the entries in insertion order. */
+    public void forEach(long o, EntryVisitor visitor) {
+        if (!walksDirectly(o)) {
+            nextWalk(o, visitor);
+            return;
+        }
+        if (size(o) == 0) return;
+        long keys = mem.getLong(o + layout.dictKeys);
+        long values = mem.getLong(o + layout.dictValues);
+        if (keysLayout == AbiLayout.DictKeys.SIZED) {
+            sizedWalk(keys, values, visitor);
+        } else if (values == 0) {
+            combinedWalk(keys, visitor);
+        } else {
+            splitWalk(keys, values, visitor);
+        }
+    }
+
+    /** 3.9/3.10: {@code dk_size} at 8, {@code dk_nentries} at 32, indices at 40, 24-byte entries. */
+    private void sizedWalk(long keys, long values, EntryVisitor visitor) {
+        long size = mem.getLong(keys + 8);
+        long nentries = mem.getLong(keys + 32);
+        int width = size <= 0xff ? 1 : size <= 0xffff ? 2 : 4;
+        long entries = keys + 40 + size * width;
+        for (long i = 0; i < nentries; i++) {
+            long e = entries + 24 * i;
+            long v = values != 0 ? mem.getLong(values + 8 * i) : mem.getLong(e + 16);
+            if (v != 0 && !visitor.entry(mem.getLong(e + 8), v)) return;
+        }
+    }
+
+    /** 3.11+: entries after a {@code 1 << dk_log2_index_bytes} index table; {@code dk_nentries} at 24. */
+    private long entriesOf(long keys) {
+        return keys + 32 + (1L << (mem.getByte(keys + 9) & 0xff));
+    }
+
+    private void combinedWalk(long keys, EntryVisitor visitor) {
+        long nentries = mem.getLong(keys + 24);
+        long entries = entriesOf(keys);
+        boolean general = mem.getByte(keys + 10) == KIND_GENERAL;
+        int stride = general ? 24 : 16;
+        int keyOffset = general ? 8 : 0;
+        for (long i = 0; i < nentries; i++) {
+            long e = entries + stride * i;
+            long v = mem.getLong(e + keyOffset + 8);
+            if (v != 0 && !visitor.entry(mem.getLong(e + keyOffset), v)) return;
+        }
+    }
+
+    /** Split table: keys from the shared keys object, values and this dict's insertion order from the values block. */
+    private void splitWalk(long keys, long values, EntryVisitor visitor) {
+        long entries = entriesOf(keys);
+        long vals;
+        long order;
+        int n;
+        if (keysLayout == AbiLayout.DictKeys.LOG2_ORDER_BEFORE_VALUES) {
+            vals = values;
+            n = mem.getByte(values - 2) & 0xff;
+            order = -1; // bytes run backwards from values - 3
+        } else {
+            int capacity = mem.getByte(values) & 0xff;
+            n = mem.getByte(values + 1) & 0xff;
+            vals = values + 8;
+            order = vals + 8L * capacity;
+        }
+        for (int j = 0; j < n; j++) {
+            int ix = order == -1 ? mem.getByte(values - 3 - j) & 0xff : mem.getByte(order + j) & 0xff;
+            long v = mem.getLong(vals + 8L * ix);
+            if (v != 0 && !visitor.entry(mem.getLong(entries + 16L * ix), v)) return;
+        }
+    }
+
+    /** {@code PyDict_Next}: one downcall per item, every table kind, subclasses included. */
+    private void nextWalk(long o, EntryVisitor visitor) {
+        long slots = py.PyMem_RawCalloc(3, 8);
+        if (slots == 0) throw new OutOfMemoryError("PyMem_RawCalloc failed");
+        try {
+            while (py.PyDict_Next(o, slots, slots + 8, slots + 16) != 0) {
+                if (!visitor.entry(mem.getLong(slots + 8), mem.getLong(slots + 16))) return;
+            }
+        } finally {
+            py.PyMem_RawFree(slots);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.serpentine.ffi.view;
+
+import dev.serpentine.ffi.abi.AbiLayout;
+import dev.serpentine.ffi.binding.CPythonBinding;
+import dev.serpentine.ffi.binding.CStrings;
+import dev.serpentine.ffi.binding.NativeMemory;
+
+/** What every view shares: memory, the bound layout, the builtin types, and the type checks of the checked entries. */
+abstract class View {
+
+    final CPythonBinding py;
+    final NativeMemory mem;
+    final AbiLayout layout;
+    final PyTypes types;
+
+    View(CPythonBinding py, AbiLayout layout, PyTypes types) {
+        this.py = py;
+        this.mem = py.memory();
+        this.layout = layout;
+        this.types = types;
+    }
+
+    final long typeOf(long o) {
+        return mem.getLong(o + layout.obType);
+    }
+
+    final long flagsOf(long type) {
+        return mem.getLong(type + layout.tpFlags);
+    }
+
+    /** Exact type, or a subclass recognised by its {@code Py_TPFLAGS_*_SUBCLASS} bit. */
+    final long checkedByFlag(long o, long exact, long subclassFlag, String expected) {
+        if (o == 0) throw new WrongTypeException(expected, "NULL");
+        long t = typeOf(o);
+        if (t != exact && (flagsOf(t) & subclassFlag) == 0) throw new WrongTypeException(expected, nameOf(t));
+        return o;
+    }
+
+    /** Exact type, or a subclass by {@code PyType_IsSubtype} (types without a subclass bit). */
+    final long checkedBySubtype(long o, long exact, String expected) {
+        if (o == 0) throw new WrongTypeException(expected, "NULL");
+        long t = typeOf(o);
+        if (t != exact && py.PyType_IsSubtype(t, exact) == 0) throw new WrongTypeException(expected, nameOf(t));
+        return o;
+    }
+
+    final String nameOf(long type) {
+        return CStrings.read(mem, mem.getLong(type + layout.tpName));
+    }
+}

