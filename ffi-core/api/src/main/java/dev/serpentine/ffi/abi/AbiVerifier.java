@@ -160,8 +160,9 @@ public final class AbiVerifier {
         expect("PyMemoryViewObject.flags (offset " + l.memoryviewFlags + ") of a 1-D view",
                 PyMemoryViewView.C | PyMemoryViewView.FORTRAN, view.flags(mv));
         long mbuf = view.mbuf(mv);
-        expect("PyMemoryViewObject.mbuf (offset " + l.memoryviewMbuf + ") type", v.types().managedBufferType,
-                v.object().type(mbuf));
+        expect("PyMemoryViewObject.mbuf (offset " + l.memoryviewMbuf + ") type", "managedbuffer",
+                v.object().typeName(mbuf));
+        expect("managedbuffer type", v.types().managedBufferType, v.object().type(mbuf));
         expect("_PyManagedBufferObject.master.buf (offset " + l.managedBufferMaster + ")", py.PyBytes_AsString(b),
                 v.buffer().buf(v.managedBuffer().master(mbuf)));
     }

@@ -23,13 +23,16 @@ public final class Backends {
     /** Every backend this class loader sees that can run on this JVM, best first. */
     public static List<CPythonBinding> available(ClassLoader loader) {
         List<CPythonBinding> found = new ArrayList<>();
-        ServiceLoader<CPythonBinding> services = ServiceLoader.load(CPythonBinding.class, loader);
-        for (var it = services.stream().iterator(); it.hasNext(); ) {
+        var providers = ServiceLoader.load(CPythonBinding.class, loader).iterator();
+        // A backend compiled for a newer Java than this one (FFM on Java 17) fails to load: not available here.
+        // The iterator recovers after such an error and goes on to the next provider; a bounded loop guards it.
+        for (int attempts = 0; attempts < 16; attempts++) {
             try {
-                CPythonBinding b = it.next().get();
+                if (!providers.hasNext()) break;
+                CPythonBinding b = providers.next();
                 if (b.isSupported()) found.add(b);
             } catch (ServiceConfigurationError | LinkageError e) {
-                // A backend compiled for a newer Java than this one (FFM on Java 17): not available here.
+                // skip this provider
             }
         }
         found.sort(Comparator.comparingInt(CPythonBinding::ranking).reversed());

@@ -79,6 +79,7 @@ public final class RunningInterpreter {
      *                                         the library does not load, or another interpreter already runs
      */
     public static synchronized RunningInterpreter start(CPythonBinding py, CPythonInstallation installation) {
+        installation.checkStandardLibrary();
         if (current != null) {
             if (current.installation.library().equals(installation.library())
                     && current.py.backendName().equals(py.backendName())) {
@@ -88,7 +89,6 @@ public final class RunningInterpreter {
                     + " already runs in this process (backend " + current.py.backendName() + "); one interpreter per"
                     + " process, never re-initialized — cannot start " + installation.origin());
         }
-        installation.checkStandardLibrary();
         py.load(installation);
         if (py.Py_IsInitialized() != 0) {
             throw new InterpreterUnavailableException("CPython is already initialized in this process by someone else");

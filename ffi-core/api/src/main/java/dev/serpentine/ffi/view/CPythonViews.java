@@ -4,7 +4,10 @@ import dev.serpentine.ffi.abi.AbiLayout;
 import dev.serpentine.ffi.abi.CPythonAbi;
 import dev.serpentine.ffi.binding.CPythonBinding;
 
-/** Every typed view of one running interpreter, read through the layouts of its verified ABI bundle. */
+/**
+ * Every typed view of one running interpreter, read through the layouts of its verified ABI bundle. Made (with the
+ * GIL held) by {@link dev.serpentine.ffi.abi.AbiSelector} once the bundle has passed verification.
+ */
 public final class CPythonViews {
 
     private final CPythonAbi abi;
@@ -26,7 +29,7 @@ public final class CPythonViews {
     public CPythonViews(CPythonBinding py, CPythonAbi abi) {
         this.abi = abi;
         AbiLayout l = abi.layout();
-        this.types = new PyTypes(py);
+        this.types = new PyTypes(py, l);
         this.object = new PyObjectView(py, l, types);
         this.type = new PyTypeView(py, l, types);
         this.bytes = new PyBytesView(py, l, types);

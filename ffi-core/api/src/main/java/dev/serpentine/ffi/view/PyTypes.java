@@ -1,6 +1,7 @@
 package dev.serpentine.ffi.view;
 
 import dev.serpentine.ffi.InterpreterUnavailableException;
+import dev.serpentine.ffi.abi.AbiLayout;
 import dev.serpentine.ffi.binding.CPythonBinding;
 
 /**
@@ -26,7 +27,8 @@ public final class PyTypes {
     public final long trueObject;
     public final long falseObject;
 
-    public PyTypes(CPythonBinding py) {
+    /** Resolves the addresses; needs the GIL (the managed-buffer type may have to be found through a memoryview). */
+    public PyTypes(CPythonBinding py, AbiLayout layout) {
         type = required(py, "PyType_Type");
         object = required(py, "PyBaseObject_Type");
         longType = required(py, "PyLong_Type");
@@ -36,13 +38,29 @@ public final class PyTypes {
         bytesType = required(py, "PyBytes_Type");
         bytearrayType = required(py, "PyByteArray_Type");
         memoryviewType = required(py, "PyMemoryView_Type");
-        managedBufferType = required(py, "_PyManagedBuffer_Type");
+        managedBufferType = managedBufferType(py, layout);
         listType = required(py, "PyList_Type");
         tupleType = required(py, "PyTuple_Type");
         dictType = required(py, "PyDict_Type");
         none = required(py, "_Py_NoneStruct");
         trueObject = required(py, "_Py_TrueStruct");
         falseObject = required(py, "_Py_FalseStruct");
+    }
+
+    /** Exported up to 3.12; from 3.13 it is found as the type of a memoryview's managed buffer. */
+    private static long managedBufferType(CPythonBinding py, AbiLayout layout) {
+        long exported = py.symbol("_PyManagedBuffer_Type");
+        if (exported != 0) return exported;
+        long bytes = py.PyBytes_FromStringAndSize(0, 0);
+        long mv = bytes == 0 ? 0 : py.PyMemoryView_FromObject(bytes);
+        try {
+            if (mv == 0) throw new InterpreterUnavailableException("cannot make a memoryview to find the managedbuffer type");
+            long mbuf = py.memory().getLong(mv + layout.memoryviewMbuf);
+            return py.memory().getLong(mbuf + layout.obType);
+        } finally {
+            py.Py_DecRef(mv);
+            py.Py_DecRef(bytes);
+        }
     }
 
     private static long required(CPythonBinding py, String name) {
