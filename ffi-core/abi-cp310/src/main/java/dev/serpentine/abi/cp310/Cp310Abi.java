@@ -9,6 +9,7 @@ import org.osgi.service.component.annotations.Component;
 public final class Cp310Abi extends LayoutAbi {
 
     public Cp310Abi() {
-        super(Cp310Abi.class, "layout.properties");
+        // Opened here: a resource of this module is readable only from its own code.
+        super(Cp310Abi.class, Cp310Abi.class.getResourceAsStream("layout.properties"));
     }
 }

@@ -9,6 +9,7 @@ import org.osgi.service.component.annotations.Component;
 public final class Cp311Abi extends LayoutAbi {
 
     public Cp311Abi() {
-        super(Cp311Abi.class, "layout.properties");
+        // Opened here: a resource of this module is readable only from its own code.
+        super(Cp311Abi.class, Cp311Abi.class.getResourceAsStream("layout.properties"));
     }
 }

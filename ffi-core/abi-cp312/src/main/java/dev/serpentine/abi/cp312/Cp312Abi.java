@@ -9,6 +9,7 @@ import org.osgi.service.component.annotations.Component;
 public final class Cp312Abi extends LayoutAbi {
 
     public Cp312Abi() {
-        super(Cp312Abi.class, "layout.properties");
+        // Opened here: a resource of this module is readable only from its own code.
+        super(Cp312Abi.class, Cp312Abi.class.getResourceAsStream("layout.properties"));
     }
 }

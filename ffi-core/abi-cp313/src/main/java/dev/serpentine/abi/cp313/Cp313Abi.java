@@ -9,6 +9,7 @@ import org.osgi.service.component.annotations.Component;
 public final class Cp313Abi extends LayoutAbi {
 
     public Cp313Abi() {
-        super(Cp313Abi.class, "layout.properties");
+        // Opened here: a resource of this module is readable only from its own code.
+        super(Cp313Abi.class, Cp313Abi.class.getResourceAsStream("layout.properties"));
     }
 }

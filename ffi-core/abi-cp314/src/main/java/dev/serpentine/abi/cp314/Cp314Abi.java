@@ -9,6 +9,7 @@ import org.osgi.service.component.annotations.Component;
 public final class Cp314Abi extends LayoutAbi {
 
     public Cp314Abi() {
-        super(Cp314Abi.class, "layout.properties");
+        // Opened here: a resource of this module is readable only from its own code.
+        super(Cp314Abi.class, Cp314Abi.class.getResourceAsStream("layout.properties"));
     }
 }

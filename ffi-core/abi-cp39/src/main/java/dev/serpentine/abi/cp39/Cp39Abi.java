@@ -9,6 +9,7 @@ import org.osgi.service.component.annotations.Component;
 public final class Cp39Abi extends LayoutAbi {
 
     public Cp39Abi() {
-        super(Cp39Abi.class, "layout.properties");
+        // Opened here: a resource of this module is readable only from its own code.
+        super(Cp39Abi.class, Cp39Abi.class.getResourceAsStream("layout.properties"));
     }
 }

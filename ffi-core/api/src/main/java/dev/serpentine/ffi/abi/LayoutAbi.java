@@ -17,14 +17,17 @@ public class LayoutAbi implements CPythonAbi {
     private final String bundleVersion;
     private final AbiLayout layout;
 
-    /** Reads {@code resource} next to {@code owner} (in the owner's bundle or module). */
-    protected LayoutAbi(Class<?> owner, String resource) {
+    /**
+     * Reads the layout from {@code layout} (closed here), which the ABI bundle's class {@code owner} opened from its
+     * own module: the resource is encapsulated there.
+     */
+    protected LayoutAbi(Class<?> owner, InputStream layout) {
         Properties p = new Properties();
-        try (InputStream in = owner.getResourceAsStream(resource)) {
-            if (in == null) throw new IllegalStateException(owner.getName() + " has no " + resource);
+        try (InputStream in = layout) {
+            if (in == null) throw new IllegalStateException(owner.getName() + " has no layout.properties");
             p.load(in);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + resource + " of " + owner.getName(), e);
+            throw new UncheckedIOException("cannot read the layout of " + owner.getName(), e);
         }
         this.tag = required(p, "abi.tag");
         this.flavour = required(p, "abi.flavour");

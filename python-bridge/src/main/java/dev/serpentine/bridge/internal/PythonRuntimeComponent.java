@@ -1,0 +1,113 @@
+package dev.serpentine.bridge.internal;
+
+import dev.serpentine.bridge.PythonRuntime;
+import dev.serpentine.ffi.CPythonInstallation;
+import dev.serpentine.ffi.EmbeddedCPython;
+import dev.serpentine.ffi.SerpentineException;
+import dev.serpentine.ffi.abi.AbiSelector;
+import dev.serpentine.ffi.abi.CPythonAbi;
+import dev.serpentine.ffi.binding.CPythonBinding;
+import dev.serpentine.ffi.binding.RunningInterpreter;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The runtime in OSGi. It starts the interpreter from its configuration (PID {@value #PID}: {@code interpreter}, and
+ * {@code binding.target} to choose a backend, e.g. {@code (backend=jna)}; else the system property
+ * {@value PythonRuntime#INTERPRETER_PROPERTY}), binds the best verified ABI service, and only then registers
+ * {@link PythonRuntime} — so nothing that references it can reach the C-API before the interpreter is up.
+ *
+ * <p>ABI services come and go dynamically: a newer bundle for the running version is verified against the live
+ * interpreter and, if it passes, bound instead, without a restart. The backend and the interpreter are not
+ * replaceable: CPython is never finalized and initialized again in one process.
+ */
+@Component(service = {}, immediate = true, configurationPid = PythonRuntimeComponent.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+public final class PythonRuntimeComponent {
+
+    static final String PID = "dev.serpentine.runtime";
+    private static final System.Logger LOG = System.getLogger(PythonRuntimeComponent.class.getName());
+
+    /** The configuration. */
+    public @interface Config {
+        /** A CPython jar, home, libpython or python executable; blank for {@code -Dserpentine.python}. */
+        String interpreter() default "";
+    }
+
+    private final List<CPythonAbi> abis = new CopyOnWriteArrayList<>();
+    @Reference(name = "binding", policyOption = ReferencePolicyOption.RELUCTANT)
+    private CPythonBinding binding;
+    private BundleContext context;
+    private CPythonRuntime runtime;
+    private ServiceRegistration<PythonRuntime> registration;
+
+    @Activate
+    synchronized void activate(BundleContext context, Config config) {
+        this.context = context;
+        String spec = config.interpreter().isBlank()
+                ? System.getProperty(PythonRuntime.INTERPRETER_PROPERTY, "") : config.interpreter();
+        CPythonInstallation installation = spec.isBlank()
+                ? EmbeddedCPython.fromClasspath(getClass().getClassLoader()) : CPythonInstallation.locate(spec);
+        if (!abis.isEmpty()) AbiSelector.requireBundleFor(installation.version(), abis);
+        RunningInterpreter running = RunningInterpreter.start(binding, installation);
+        tryBind(running);
+    }
+
+    @Deactivate
+    synchronized void deactivate() {
+        if (registration != null) {
+            registration.unregister();
+            registration = null;
+        }
+        context = null;
+    }
+
+    @Reference(name = "abi", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void addAbi(CPythonAbi abi) {
+        abis.add(abi);
+        if (runtime != null) rebind();
+        else if (context != null) tryBind(RunningInterpreter.current());
+    }
+
+    synchronized void removeAbi(CPythonAbi abi) {
+        abis.remove(abi);
+        if (runtime != null && runtime.views().abi() == abi) rebind();
+    }
+
+    private void tryBind(RunningInterpreter running) {
+        if (running == null) return;
+        try {
+            runtime = new CPythonRuntime(running, AbiSelector.bind(running, abis));
+        } catch (SerpentineException e) {
+            LOG.log(System.Logger.Level.WARNING, "CPython " + running.version() + " runs, but no ABI bundle fits it yet: "
+                    + e.getMessage());
+            return;
+        }
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put("python.version", running.version().toString());
+        props.put("python.backend", binding.backendName());
+        registration = context.registerService(PythonRuntime.class, runtime, props);
+    }
+
+    private void rebind() {
+        try {
+            runtime.rebind(abis);
+        } catch (SerpentineException e) {
+            LOG.log(System.Logger.Level.WARNING, "keeping ABI " + runtime.abi() + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,16 @@
+/**
+ * Serpentine's python-bridge: the one owner of the embedded interpreter. It starts the embedded default CPython (or a
+ * configured one) exactly once, binds and verifies the ABI bundle for it, and only then offers {@code PythonRuntime}.
+ */
+module dev.serpentine.bridge {
+    requires transitive dev.serpentine.ffi;
+    requires static org.osgi.service.component.annotations;
+    requires static osgi.core;
+    requires static org.osgi.annotation.bundle;
+    requires static org.osgi.annotation.versioning;
+
+    exports dev.serpentine.bridge;
+
+    uses dev.serpentine.ffi.binding.CPythonBinding;
+    uses dev.serpentine.ffi.abi.CPythonAbi;
+}
