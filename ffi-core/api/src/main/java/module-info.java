@@ -22,6 +22,10 @@ module dev.serpentine.ffi {
             dev.serpentine.abi.cp39, dev.serpentine.abi.cp310, dev.serpentine.abi.cp311,
             dev.serpentine.abi.cp312, dev.serpentine.abi.cp313, dev.serpentine.abi.cp314,
             dev.serpentine.allocator, dev.serpentine.bridge, dev.serpentine.serializer, dev.serpentine.deserializer;
+    exports dev.serpentine.ffi.buffer to
+            dev.serpentine.abi.cp39, dev.serpentine.abi.cp310, dev.serpentine.abi.cp311,
+            dev.serpentine.abi.cp312, dev.serpentine.abi.cp313, dev.serpentine.abi.cp314,
+            dev.serpentine.allocator, dev.serpentine.bridge, dev.serpentine.serializer, dev.serpentine.deserializer;
 
     uses dev.serpentine.ffi.binding.CPythonBinding;
     uses dev.serpentine.ffi.abi.CPythonAbi;

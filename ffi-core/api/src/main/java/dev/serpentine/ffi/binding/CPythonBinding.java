@@ -141,6 +141,9 @@ public interface CPythonBinding {
 
     long PyMemoryView_FromObject(long o);
 
+    /** A memoryview over a caller-filled {@code Py_buffer} (copied; {@code obj} is not referenced). */
+    long PyMemoryView_FromBuffer(long view);
+
     int PyObject_GetBuffer(long exporter, long view, int flags);
 
     void PyBuffer_Release(long view);

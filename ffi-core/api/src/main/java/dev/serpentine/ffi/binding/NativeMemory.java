@@ -41,6 +41,28 @@ public interface NativeMemory {
     /** Fills {@code length} bytes with {@code value}. */
     void fill(long address, long length, byte value);
 
+    /**
+     * A Java view of {@code length} bytes at {@code address} — a {@link java.nio.ByteBuffer} with every backend, a
+     * {@code java.lang.foreign.MemorySegment} where the JVM has the FFM API — usable until the window is closed.
+     * Where the backend can (FFM), accesses after {@code close()} throw instead of touching freed memory.
+     */
+    MemoryWindow window(long address, long length, boolean readOnly);
+
+    /** See {@link #window}. */
+    interface MemoryWindow extends AutoCloseable {
+
+        /**
+         * The window as {@code type}: {@code ByteBuffer.class} (read-only when the window is), or
+         * {@code MemorySegment.class} with the FFM backend.
+         *
+         * @throws UnsupportedOperationException for a type this backend cannot offer
+         */
+        <T> T as(Class<T> type);
+
+        @Override
+        void close();
+    }
+
     /** The length of the NUL-terminated string at {@code address}. */
     default long strlen(long address) {
         long n = 0;

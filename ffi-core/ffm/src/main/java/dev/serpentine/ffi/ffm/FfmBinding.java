@@ -412,6 +412,15 @@ public final class FfmBinding implements CPythonBinding {
     }
 
     @Override
+    public long PyMemoryView_FromBuffer(long view) {
+        try {
+            return (long) C.PyMemoryView_FromBuffer.invokeExact(view);
+        } catch (Throwable t) {
+            throw C.rethrow(t);
+        }
+    }
+
+    @Override
     public int PyObject_GetBuffer(long exporter, long view, int flags) {
         try {
             return (int) C.PyObject_GetBuffer.invokeExact(exporter, view, flags);
@@ -851,6 +860,7 @@ public final class FfmBinding implements CPythonBinding {
         static final MethodHandle PyByteArray_Size = bind("PyByteArray_Size", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG), false);
         static final MethodHandle PyByteArray_Resize = bind("PyByteArray_Resize", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG), false);
         static final MethodHandle PyMemoryView_FromObject = bind("PyMemoryView_FromObject", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG), false);
+        static final MethodHandle PyMemoryView_FromBuffer = bind("PyMemoryView_FromBuffer", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG), false);
         static final MethodHandle PyObject_GetBuffer = bind("PyObject_GetBuffer", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT), false);
         static final MethodHandle PyBuffer_Release = bind("PyBuffer_Release", FunctionDescriptor.ofVoid(JAVA_LONG), false);
         static final MethodHandle PyBuffer_IsContiguous = bind("PyBuffer_IsContiguous", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_BYTE), true);

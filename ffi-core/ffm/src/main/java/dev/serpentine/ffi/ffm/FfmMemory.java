@@ -87,4 +87,9 @@ final class FfmMemory implements NativeMemory {
     public void fill(long address, long length, byte value) {
         ALL.asSlice(address, length).fill(value);
     }
+
+    @Override
+    public MemoryWindow window(long address, long length, boolean readOnly) {
+        return new FfmWindow(address, length, readOnly);
+    }
 }

@@ -294,6 +294,11 @@ public final class JnaBinding implements CPythonBinding {
     }
 
     @Override
+    public long PyMemoryView_FromBuffer(long view) {
+        return LibPython.PyMemoryView_FromBuffer(view);
+    }
+
+    @Override
     public int PyObject_GetBuffer(long exporter, long view, int flags) {
         return LibPython.PyObject_GetBuffer(exporter, view, flags);
     }
@@ -556,6 +561,7 @@ public final class JnaBinding implements CPythonBinding {
         static native long PyByteArray_Size(long o);
         static native int PyByteArray_Resize(long o, long size);
         static native long PyMemoryView_FromObject(long o);
+        static native long PyMemoryView_FromBuffer(long view);
         static native int PyObject_GetBuffer(long exporter, long view, int flags);
         static native void PyBuffer_Release(long view);
         static native int PyBuffer_IsContiguous(long view, byte order);

@@ -1,6 +1,7 @@
 package dev.serpentine.ffi.jna;
 
 import com.sun.jna.Pointer;
+import java.nio.ByteBuffer;
 import dev.serpentine.ffi.binding.NativeMemory;
 
 /**
@@ -84,5 +85,27 @@ final class JnaMemory implements NativeMemory {
     @Override
     public long strlen(long address) {
         return BASE.indexOf(address, (byte) 0);
+    }
+
+    /** A direct ByteBuffer over the memory; JNA cannot revoke it, so it must not be used after release. */
+    @Override
+    public MemoryWindow window(long address, long length, boolean readOnly) {
+        if (length < 0 || length > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a ByteBuffer cannot span " + length + " bytes");
+        }
+        ByteBuffer b = length == 0 ? ByteBuffer.allocateDirect(0) : new Pointer(address).getByteBuffer(0, length);
+        ByteBuffer view = readOnly ? b.asReadOnlyBuffer() : b;
+        return new MemoryWindow() {
+            @Override
+            public <T> T as(Class<T> type) {
+                if (type == ByteBuffer.class) return type.cast(view);
+                throw new UnsupportedOperationException("the JNA backend offers a memory window as a ByteBuffer only, not "
+                        + type.getName() + " (MemorySegment needs the FFM backend on Java 22+)");
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 }

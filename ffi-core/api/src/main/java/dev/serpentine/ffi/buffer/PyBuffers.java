@@ -1,0 +1,187 @@
+package dev.serpentine.ffi.buffer;
+
+import dev.serpentine.ffi.binding.NativeMemory;
+
+/**
+ * CPython's buffer algorithms, in Java, over a {@code Py_buffer} at a native address: contiguity, element pointers,
+ * contiguous copies in C or Fortran order, and element iteration. Byte for byte what {@code PyBuffer_IsContiguous},
+ * {@code PyBuffer_GetPointer}, {@code PyBuffer_ToContiguous} and {@code PyBuffer_FromContiguous} do, with checks the
+ * C functions leave out: index bounds, lengths, read-only targets and order letters are exceptions here.
+ *
+ * <p>The buffer must stay acquired during each call; none of these calls Python or needs the GIL beyond that.
+ */
+public final class PyBuffers {
+
+    /** Receives the address of one element, in the walk's logical order. */
+    @FunctionalInterface
+    public interface ElementVisitor {
+        void element(long address);
+    }
+
+    private final NativeMemory mem;
+
+    public PyBuffers(NativeMemory mem) {
+        this.mem = mem;
+    }
+
+    /** Whether the buffer is C ('C'), Fortran ('F') or either ('A') contiguous; indirect buffers never are. */
+    public boolean isContiguous(long view, char order) {
+        return new BufferShape(mem, view).isContiguous(order);
+    }
+
+    /**
+     * The address of the element at {@code indices} (one per dimension), following strides — negative ones too —
+     * and suboffsets.
+     *
+     * @throws IndexOutOfBoundsException for a wrong number of indices or an index outside its dimension
+     */
+    public long pointer(long view, long... indices) {
+        BufferShape s = new BufferShape(mem, view);
+        if (indices.length != s.ndim) {
+            throw new IndexOutOfBoundsException(s.ndim + " indices needed, " + indices.length + " given");
+        }
+        for (int i = 0; i < s.ndim; i++) {
+            if (indices[i] < 0 || indices[i] >= s.shape[i]) {
+                throw new IndexOutOfBoundsException("index " + indices[i] + " of dimension " + i + " is outside 0…"
+                        + (s.shape[i] - 1));
+            }
+        }
+        return s.pointer(mem, indices);
+    }
+
+    /**
+     * Copies the whole buffer to {@code len} bytes at {@code dst}, elements in {@code order} ('A': as stored when
+     * contiguous, else C).
+     *
+     * @throws IllegalArgumentException when {@code len} is not the buffer's length, or for a bad order letter
+     */
+    public void toContiguous(long view, long dst, long len, char order) {
+        BufferShape s = new BufferShape(mem, view);
+        if (len != s.len) {
+            throw new IllegalArgumentException("the destination holds " + len + " bytes, the buffer " + s.len);
+        }
+        if (s.isContiguous(order)) {
+            if (len > 0) mem.copy(s.buf, dst, len);
+            return;
+        }
+        long itemsize = s.itemsize;
+        long[] out = {dst};
+        walk(s, Orders.walk(order), s.items, address -> {
+            mem.copy(address, out[0], itemsize);
+            out[0] += itemsize;
+        });
+    }
+
+    /**
+     * Copies {@code len} bytes from {@code src} into the buffer, elements in {@code order}; a shorter {@code len}
+     * fills the first {@code len / itemsize} elements in that order, as CPython does.
+     *
+     * @throws IllegalArgumentException when {@code len} is negative or more than the buffer holds, or for a bad order
+     * @throws IllegalStateException    when the buffer is read-only
+     */
+    public void fromContiguous(long view, long src, long len, char order) {
+        BufferShape s = new BufferShape(mem, view);
+        if (s.readonly) throw new IllegalStateException("the buffer is read-only");
+        if (len < 0 || len > s.len) {
+            throw new IllegalArgumentException("cannot copy " + len + " bytes into a buffer of " + s.len);
+        }
+        if (s.isContiguous(order)) {
+            if (len > 0) mem.copy(src, s.buf, len);
+            return;
+        }
+        long itemsize = s.itemsize;
+        long[] in = {src};
+        walk(s, Orders.walk(order), len / itemsize, address -> {
+            mem.copy(in[0], address, itemsize);
+            in[0] += itemsize;
+        });
+    }
+
+    /** The buffer's bytes, elements in {@code order}: what {@code memoryview.tobytes(order)} returns. */
+    public byte[] toArray(long view, char order) {
+        BufferShape s = new BufferShape(mem, view);
+        if (s.len > Integer.MAX_VALUE - 8) throw new IllegalArgumentException(s.len + " bytes do not fit a Java array");
+        byte[] out = new byte[(int) s.len];
+        if (s.isContiguous(order)) {
+            if (s.len > 0) mem.copyToArray(s.buf, out, 0, out.length);
+            return out;
+        }
+        int itemsize = (int) s.itemsize;
+        int[] at = {0};
+        walk(s, Orders.walk(order), s.items, address -> {
+            mem.copyToArray(address, out, at[0], itemsize);
+            at[0] += itemsize;
+        });
+        return out;
+    }
+
+    /** Copies {@code src} into the buffer, elements in {@code order}; {@code src} must hold exactly its length. */
+    public void fromArray(long view, byte[] src, char order) {
+        BufferShape s = new BufferShape(mem, view);
+        if (s.readonly) throw new IllegalStateException("the buffer is read-only");
+        if (src.length != s.len) {
+            throw new IllegalArgumentException("the source holds " + src.length + " bytes, the buffer " + s.len);
+        }
+        if (s.isContiguous(order)) {
+            if (src.length > 0) mem.copyFromArray(src, 0, s.buf, src.length);
+            return;
+        }
+        int itemsize = (int) s.itemsize;
+        int[] at = {0};
+        walk(s, Orders.walk(order), s.items, address -> {
+            mem.copyFromArray(src, at[0], address, itemsize);
+            at[0] += itemsize;
+        });
+    }
+
+    /** Visits every element's address in logical {@code order} ('C', 'F'; 'A' = 'C'), without copying anything. */
+    public void forEachElement(long view, char order, ElementVisitor visitor) {
+        BufferShape s = new BufferShape(mem, view);
+        walk(s, Orders.walk(order), s.items, visitor);
+    }
+
+    /**
+     * The first {@code count} elements in C ('C') or Fortran ('F') order. Direct buffers advance one stride per
+     * element; indirect ones resolve each element's pointer through the suboffsets.
+     */
+    private void walk(BufferShape s, char order, long count, ElementVisitor visitor) {
+        if (count == 0) return;
+        int ndim = s.ndim;
+        if (ndim == 0) {
+            visitor.element(s.buf);
+            return;
+        }
+        long[] index = new long[ndim];
+        boolean c = order == 'C';
+        int fastest = c ? ndim - 1 : 0;
+        long fastStride = s.strides[fastest];
+        long fastLength = s.shape[fastest];
+        boolean indirect = s.suboffsets != null;
+        long rowStart = indirect ? 0 : s.buf; // address of the element where the fastest index is 0
+        for (long done = 0; done < count; ) {
+            long row = Math.min(fastLength, count - done);
+            if (indirect) {
+                for (long k = 0; k < row; k++) {
+                    index[fastest] = k;
+                    visitor.element(s.pointer(mem, index));
+                }
+            } else {
+                long p = rowStart;
+                for (long k = 0; k < row; k++, p += fastStride) visitor.element(p);
+            }
+            done += row;
+            index[fastest] = 0;
+            // odometer over the slower dimensions
+            int d = fastest;
+            while (true) {
+                d = c ? d - 1 : d + 1;
+                if (d < 0 || d >= ndim) break;
+                index[d]++;
+                if (!indirect) rowStart += s.strides[d];
+                if (index[d] < s.shape[d]) break;
+                if (!indirect) rowStart -= s.strides[d] * index[d];
+                index[d] = 0;
+            }
+        }
+    }
+}
