@@ -32,6 +32,40 @@ public interface PythonRuntime {
     /** The ABI bundle bound now (a newer bundle installed at runtime replaces it after verification). */
     AbiInfo abi();
 
+    /**
+     * Runs {@code task} with the GIL and returns its result. A platform thread takes the GIL itself
+     * ({@code PyGILState_Ensure}, nesting allowed); a virtual thread never holds it: its task runs on the GIL
+     * executor's platform threads while it waits.
+     *
+     * @throws dev.serpentine.ffi.PythonException            for a Python exception
+     * @throws java.util.concurrent.RejectedExecutionException when the GIL executor's queue is full
+     * @throws dev.serpentine.ffi.InterpreterUnavailableException after {@link #shutdown()}
+     */
+    <T> T call(GilTask<T> task);
+
+    /** As {@link #call(GilTask)}, giving up after {@code timeout} (the task is cancelled if it has not started). */
+    <T> T call(GilTask<T> task, java.time.Duration timeout);
+
+    /**
+     * Queues {@code task} on the GIL executor (platform threads that hold the GIL for their callers, fair, bounded).
+     * Cancelling the future removes a task that has not started; a running one finishes.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException when the queue is full
+     */
+    <T> java.util.concurrent.CompletableFuture<T> submit(GilTask<T> task);
+
+    /** Open {@link PyRef} handles of this process, for tests and diagnostics. */
+    long liveHandles();
+
+    /**
+     * Stops this runtime: new calls are refused, queued ones cancelled, running ones finish. CPython itself stays
+     * initialized — it is never finalized, because it cannot be initialized again in one process — so a later
+     * {@code start()} with the same interpreter attaches a new runtime to it, and one with another is refused.
+     */
+    void shutdown();
+
+    boolean isShutdown();
+
     /** A plain-Java start of the runtime, configured by the builder or by system properties. */
     static Builder builder() {
         return new Builder();

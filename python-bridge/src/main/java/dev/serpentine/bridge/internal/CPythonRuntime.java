@@ -1,41 +1,183 @@
 package dev.serpentine.bridge.internal;
 
 import dev.serpentine.bridge.AbiInfo;
+import dev.serpentine.bridge.GilTask;
+import dev.serpentine.bridge.GilTimeoutException;
 import dev.serpentine.bridge.PythonRuntime;
 import dev.serpentine.ffi.BuildFlavour;
 import dev.serpentine.ffi.CPythonInstallation;
+import dev.serpentine.ffi.InterpreterUnavailableException;
 import dev.serpentine.ffi.PythonVersion;
+import dev.serpentine.ffi.SerpentineException;
 import dev.serpentine.ffi.abi.AbiSelector;
 import dev.serpentine.ffi.abi.CPythonAbi;
+import dev.serpentine.ffi.binding.CPythonBinding;
+import dev.serpentine.ffi.binding.CStrings;
 import dev.serpentine.ffi.binding.RunningInterpreter;
 import dev.serpentine.ffi.view.CPythonViews;
 
+import java.time.Duration;
 import java.util.Collection;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
-/** The runtime over a running interpreter and the views of its currently bound ABI bundle. */
+/**
+ * The runtime over the process's running interpreter: GIL entry for any thread, the GIL executor, references, the
+ * views of the currently bound ABI bundle, and the {@code serpentine} Python module.
+ */
 public final class CPythonRuntime implements PythonRuntime {
 
+    private static References references;
+    private static long mainDict;
+
     private final RunningInterpreter interpreter;
+    private final CPythonBinding py;
+    private final References refs;
     private volatile CPythonViews views;
+    private volatile GilExecutor executor;
+    private volatile boolean shutdown;
 
     CPythonRuntime(RunningInterpreter interpreter, CPythonViews views) {
         this.interpreter = interpreter;
+        this.py = interpreter.binding();
         this.views = views;
+        synchronized (CPythonRuntime.class) {
+            if (references == null) references = new References(py);
+            this.refs = references;
+        }
+        callHere(python -> {
+            if (mainDict == 0) mainDict = lookUpMainDict();
+            SerpentineModule.install(this, (PythonScope) python);
+            return null;
+        });
+        ActiveRuntime.set(this);
+    }
+
+    private long lookUpMainDict() {
+        long name = CStrings.allocate(py, "__main__");
+        try {
+            long module = py.PyImport_AddModule(name); // borrowed
+            if (module == 0) throw interpreter.error("__main__");
+            return py.PyModule_GetDict(module); // borrowed, lives as long as the interpreter
+        } finally {
+            CStrings.free(py, name);
+        }
     }
 
     /** Binds the best of {@code candidates} after verifying it; on failure the current binding stays. */
     synchronized void rebind(Collection<? extends CPythonAbi> candidates) {
-        CPythonViews next = AbiSelector.bind(interpreter, candidates);
-        views = next;
+        views = AbiSelector.bind(interpreter, candidates);
     }
 
     public RunningInterpreter interpreter() {
         return interpreter;
     }
 
-    /** The typed views through the bound ABI; read the field once per operation. */
+    /** The typed views through the bound ABI; read once per operation. */
     public CPythonViews views() {
         return views;
+    }
+
+    References references() {
+        return refs;
+    }
+
+    long mainDict() {
+        return mainDict;
+    }
+
+    private void checkRunning() {
+        if (shutdown) {
+            throw new InterpreterUnavailableException("this Python runtime has been shut down; CPython stays"
+                    + " initialized but is never re-initialized — start() attaches a new runtime to it");
+        }
+    }
+
+    @Override
+    public <T> T call(GilTask<T> task) {
+        checkRunning();
+        if (Threads.isVirtual(Thread.currentThread())) return await(submit(task), null);
+        return callHere(task);
+    }
+
+    @Override
+    public <T> T call(GilTask<T> task, Duration timeout) {
+        checkRunning();
+        return await(submit(task), timeout);
+    }
+
+    @Override
+    public <T> CompletableFuture<T> submit(GilTask<T> task) {
+        checkRunning();
+        return executor().submit(task);
+    }
+
+    private GilExecutor executor() {
+        GilExecutor e = executor;
+        if (e == null) {
+            synchronized (this) {
+                e = executor;
+                if (e == null) executor = e = new GilExecutor(this);
+            }
+        }
+        return e;
+    }
+
+    private static <T> T await(CompletableFuture<T> future, Duration timeout) {
+        try {
+            return timeout == null ? future.get() : future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(false);
+            throw new GilTimeoutException("no GIL within " + timeout + "; the task was cancelled if it had not started");
+        } catch (InterruptedException e) {
+            future.cancel(false);
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while waiting for the GIL");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) throw r;
+            if (cause instanceof Error err) throw err;
+            throw new SerpentineException("a GIL task failed: " + cause, cause);
+        }
+    }
+
+    /** Runs {@code task} on this platform thread with the GIL ({@code PyGILState_Ensure}; nesting is fine). */
+    <T> T callHere(GilTask<T> task) {
+        int state = py.PyGILState_Ensure();
+        PythonScope scope = new PythonScope(this);
+        try {
+            refs.drain();
+            return task.call(scope);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new SerpentineException("a GIL task failed: " + e, e);
+        } finally {
+            scope.close();
+            py.PyGILState_Release(state);
+        }
+    }
+
+    @Override
+    public long liveHandles() {
+        return refs.live();
+    }
+
+    @Override
+    public void shutdown() {
+        if (shutdown) return;
+        shutdown = true;
+        ActiveRuntime.clear(this);
+        GilExecutor e = executor;
+        if (e != null) e.shutdown();
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return shutdown;
     }
 
     @Override
@@ -55,7 +197,7 @@ public final class CPythonRuntime implements PythonRuntime {
 
     @Override
     public String backend() {
-        return interpreter.binding().backendName();
+        return py.backendName();
     }
 
     @Override

@@ -72,6 +72,8 @@ public final class PythonRuntimeComponent {
             registration.unregister();
             registration = null;
         }
+        if (runtime != null) runtime.shutdown(); // CPython stays initialized; a reactivation attaches again
+        runtime = null;
         context = null;
     }
 

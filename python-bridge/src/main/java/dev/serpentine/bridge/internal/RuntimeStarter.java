@@ -17,7 +17,8 @@ import java.util.ServiceLoader;
 /**
  * Plain-Java start of the runtime: backend and ABI bundles from {@link ServiceLoader}, the interpreter from the
  * configuration or the embedded default on the class path. Each step that can refuse an interpreter runs before
- * CPython is initialized.
+ * CPython is initialized. After {@link PythonRuntime#shutdown()}, a start with the same interpreter attaches a new
+ * runtime to the still-initialized CPython; any other is refused.
  */
 public final class RuntimeStarter {
 
@@ -29,7 +30,7 @@ public final class RuntimeStarter {
 
     public static synchronized PythonRuntime start(String interpreter, String backend, ClassLoader loader) {
         String config = interpreter.trim() + "|" + backend.trim();
-        if (runtime != null) {
+        if (runtime != null && !runtime.isShutdown()) {
             if (config.equals(startedWith)) return runtime;
             throw new InterpreterUnavailableException("the runtime already runs " + runtime + " (configured as '"
                     + startedWith + "'); one interpreter per process — cannot start '" + config + "'");

@@ -228,6 +228,35 @@ public interface CPythonBinding {
     /** Borrowed key and value written to {@code *pkey}, {@code *pvalue}. */
     int PyDict_Next(long dict, long ppos, long pkey, long pvalue);
 
+    // --- modules, functions, types ---------------------------------------------------------------------------
+
+    /** A builtin function object from a {@code PyMethodDef} (which must outlive it). */
+    long PyCFunction_NewEx(long ml, long self, long module);
+
+    long PyModule_New(long name);
+
+    /** Borrowed: {@code sys.modules}. */
+    long PyImport_GetModuleDict();
+
+    int PyDict_SetItemString(long dict, long key, long value);
+
+    /** A str from code units of 1, 2 or 4 bytes; the result has the canonical (smallest) kind. */
+    long PyUnicode_FromKindAndData(int kind, long buffer, long size);
+
+    long PyObject_Type(long o);
+
+    int PyObject_IsInstance(long o, long cls);
+
+    long PyErr_NewException(long name, long base, long dict);
+
+    /**
+     * A C function pointer of type {@code PyObject *(*)(PyObject *self, PyObject *args, PyObject *kwargs)} (a
+     * {@code METH_VARARGS | METH_KEYWORDS} function) that calls {@code target}. The stub lives as long as the process.
+     * Whatever {@code target} throws is caught at the boundary and raised as a Python {@code SystemError}: nothing
+     * unwinds through C frames (with FFM that would end the JVM).
+     */
+    long upcallStub(PyCFunctionTarget target);
+
     // --- Python's allocators ---------------------------------------------------------------------------------
 
     long PyMem_Malloc(long size);

@@ -3,6 +3,7 @@ package dev.serpentine.ffi.ffm;
 import dev.serpentine.ffi.CPythonInstallation;
 import dev.serpentine.ffi.binding.CPythonBinding;
 import dev.serpentine.ffi.binding.NativeMemory;
+import dev.serpentine.ffi.binding.PyCFunctionTarget;
 import org.osgi.service.component.annotations.Component;
 
 import java.lang.foreign.FunctionDescriptor;
@@ -21,6 +22,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 @Component(service = CPythonBinding.class, property = {"backend=ffm", "service.ranking:Integer=200"})
 public final class FfmBinding implements CPythonBinding {
+
+    /** For the upcall guard, which needs a binding outside any instance (every instance is equivalent). */
+    static final FfmBinding INSTANCE = new FfmBinding();
 
     private static final NativeMemory MEMORY = new FfmMemory();
 
@@ -816,6 +820,83 @@ public final class FfmBinding implements CPythonBinding {
         }
     }
 
+    @Override
+    public long PyCFunction_NewEx(long ml, long self, long module) {
+        try {
+            return (long) C.PyCFunction_NewEx.invokeExact(ml, self, module);
+        } catch (Throwable t) {
+            throw C.rethrow(t);
+        }
+    }
+
+    @Override
+    public long PyModule_New(long name) {
+        try {
+            return (long) C.PyModule_New.invokeExact(name);
+        } catch (Throwable t) {
+            throw C.rethrow(t);
+        }
+    }
+
+    @Override
+    public long PyImport_GetModuleDict() {
+        try {
+            return (long) C.PyImport_GetModuleDict.invokeExact();
+        } catch (Throwable t) {
+            throw C.rethrow(t);
+        }
+    }
+
+    @Override
+    public int PyDict_SetItemString(long dict, long key, long value) {
+        try {
+            return (int) C.PyDict_SetItemString.invokeExact(dict, key, value);
+        } catch (Throwable t) {
+            throw C.rethrow(t);
+        }
+    }
+
+    @Override
+    public long PyUnicode_FromKindAndData(int kind, long buffer, long size) {
+        try {
+            return (long) C.PyUnicode_FromKindAndData.invokeExact(kind, buffer, size);
+        } catch (Throwable t) {
+            throw C.rethrow(t);
+        }
+    }
+
+    @Override
+    public long PyObject_Type(long o) {
+        try {
+            return (long) C.PyObject_Type.invokeExact(o);
+        } catch (Throwable t) {
+            throw C.rethrow(t);
+        }
+    }
+
+    @Override
+    public int PyObject_IsInstance(long o, long cls) {
+        try {
+            return (int) C.PyObject_IsInstance.invokeExact(o, cls);
+        } catch (Throwable t) {
+            throw C.rethrow(t);
+        }
+    }
+
+    @Override
+    public long PyErr_NewException(long name, long base, long dict) {
+        try {
+            return (long) C.PyErr_NewException.invokeExact(name, base, dict);
+        } catch (Throwable t) {
+            throw C.rethrow(t);
+        }
+    }
+
+    @Override
+    public long upcallStub(PyCFunctionTarget target) {
+        return Upcalls.stub(target);
+    }
+
     /** The downcall handles, bound when this class is first used — which must be after {@link #load}. */
     static final class C {
         private static final Linker LINKER = Linker.nativeLinker();
@@ -905,6 +986,14 @@ public final class FfmBinding implements CPythonBinding {
         static final MethodHandle PyMem_RawCalloc = bind("PyMem_RawCalloc", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG), false);
         static final MethodHandle PyMem_RawRealloc = bind("PyMem_RawRealloc", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG), false);
         static final MethodHandle PyMem_RawFree = bind("PyMem_RawFree", FunctionDescriptor.ofVoid(JAVA_LONG), false);
+        static final MethodHandle PyCFunction_NewEx = bind("PyCFunction_NewEx", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), false);
+        static final MethodHandle PyModule_New = bind("PyModule_New", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG), false);
+        static final MethodHandle PyImport_GetModuleDict = bind("PyImport_GetModuleDict", FunctionDescriptor.of(JAVA_LONG), false);
+        static final MethodHandle PyDict_SetItemString = bind("PyDict_SetItemString", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG), false);
+        static final MethodHandle PyUnicode_FromKindAndData = bind("PyUnicode_FromKindAndData", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), false);
+        static final MethodHandle PyObject_Type = bind("PyObject_Type", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG), false);
+        static final MethodHandle PyObject_IsInstance = bind("PyObject_IsInstance", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG), false);
+        static final MethodHandle PyErr_NewException = bind("PyErr_NewException", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), false);
 
         private C() {
         }

@@ -9,6 +9,7 @@ import dev.serpentine.ffi.CPythonInstallation;
 import dev.serpentine.ffi.InterpreterUnavailableException;
 import dev.serpentine.ffi.binding.CPythonBinding;
 import dev.serpentine.ffi.binding.NativeMemory;
+import dev.serpentine.ffi.binding.PyCFunctionTarget;
 import org.osgi.service.component.annotations.Component;
 
 import java.nio.file.Path;
@@ -22,6 +23,9 @@ import java.util.Map;
  */
 @Component(service = CPythonBinding.class, property = {"backend=jna", "service.ranking:Integer=100"})
 public final class JnaBinding implements CPythonBinding {
+
+    /** For the upcall guard, which needs a binding outside any instance (every instance is equivalent). */
+    static final JnaBinding INSTANCE = new JnaBinding();
 
     private static final NativeMemory MEMORY = new JnaMemory();
     private static final List<NativeLibrary> PRELOADED = new ArrayList<>();
@@ -518,6 +522,51 @@ public final class JnaBinding implements CPythonBinding {
         LibPython.PyMem_RawFree(p);
     }
 
+    @Override
+    public long PyCFunction_NewEx(long ml, long self, long module) {
+        return LibPython.PyCFunction_NewEx(ml, self, module);
+    }
+
+    @Override
+    public long PyModule_New(long name) {
+        return LibPython.PyModule_New(name);
+    }
+
+    @Override
+    public long PyImport_GetModuleDict() {
+        return LibPython.PyImport_GetModuleDict();
+    }
+
+    @Override
+    public int PyDict_SetItemString(long dict, long key, long value) {
+        return LibPython.PyDict_SetItemString(dict, key, value);
+    }
+
+    @Override
+    public long PyUnicode_FromKindAndData(int kind, long buffer, long size) {
+        return LibPython.PyUnicode_FromKindAndData(kind, buffer, size);
+    }
+
+    @Override
+    public long PyObject_Type(long o) {
+        return LibPython.PyObject_Type(o);
+    }
+
+    @Override
+    public int PyObject_IsInstance(long o, long cls) {
+        return LibPython.PyObject_IsInstance(o, cls);
+    }
+
+    @Override
+    public long PyErr_NewException(long name, long base, long dict) {
+        return LibPython.PyErr_NewException(name, base, dict);
+    }
+
+    @Override
+    public long upcallStub(PyCFunctionTarget target) {
+        return Upcalls.stub(target);
+    }
+
     /** libpython's functions, registered against the loaded library by {@link #load}. */
     static final class LibPython {
         private LibPython() {
@@ -598,6 +647,14 @@ public final class JnaBinding implements CPythonBinding {
         static native long PyDict_GetItemString(long dict, long key);
         static native long PyDict_Size(long dict);
         static native int PyDict_Next(long dict, long ppos, long pkey, long pvalue);
+        static native long PyCFunction_NewEx(long ml, long self, long module);
+        static native long PyModule_New(long name);
+        static native long PyImport_GetModuleDict();
+        static native int PyDict_SetItemString(long dict, long key, long value);
+        static native long PyUnicode_FromKindAndData(int kind, long buffer, long size);
+        static native long PyObject_Type(long o);
+        static native int PyObject_IsInstance(long o, long cls);
+        static native long PyErr_NewException(long name, long base, long dict);
         static native long PyMem_Malloc(long size);
         static native long PyMem_Calloc(long nelem, long elsize);
         static native long PyMem_Realloc(long p, long size);

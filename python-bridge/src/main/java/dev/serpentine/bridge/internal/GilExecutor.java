@@ -1,0 +1,102 @@
+package dev.serpentine.bridge.internal;
+
+import dev.serpentine.bridge.GilTask;
+import dev.serpentine.ffi.InterpreterUnavailableException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Platform threads that hold the GIL for callers that must not (virtual threads) or asked not to: a fair, bounded
+ * FIFO queue, a clear rejection when it is full, cancellation of tasks that have not started. A worker waits for
+ * work without the GIL and takes it only to run one task, so waiting never blocks Python.
+ */
+final class GilExecutor {
+
+    /** System property: worker threads (default 2). */
+    static final String WORKERS = "serpentine.gil.workers";
+    /** System property: queued tasks before submissions are rejected (default 1024). */
+    static final String QUEUE = "serpentine.gil.queue";
+
+    private final CPythonRuntime runtime;
+    private final BlockingQueue<Job<?>> queue;
+    private final int capacity;
+    private final List<Thread> workers = new ArrayList<>();
+    private volatile boolean shutdown;
+
+    GilExecutor(CPythonRuntime runtime) {
+        this.runtime = runtime;
+        this.capacity = Integer.getInteger(QUEUE, 1024);
+        this.queue = new ArrayBlockingQueue<>(capacity, true);
+        int n = Math.max(1, Integer.getInteger(WORKERS, 2));
+        for (int i = 0; i < n; i++) {
+            Thread t = new Thread(this::work, "serpentine-gil-" + i);
+            t.setDaemon(true);
+            workers.add(t);
+            t.start();
+        }
+    }
+
+    <T> CompletableFuture<T> submit(GilTask<T> task) {
+        if (shutdown) throw new InterpreterUnavailableException("the Python runtime has been shut down");
+        Job<T> job = new Job<>(task);
+        if (!queue.offer(job)) {
+            throw new RejectedExecutionException("the GIL executor is saturated: " + capacity + " tasks are waiting"
+                    + " for the GIL; raise -D" + QUEUE + " or -D" + WORKERS + ", or call from platform threads");
+        }
+        job.future.whenComplete((r, e) -> {
+            if (job.future.isCancelled()) queue.remove(job);
+        });
+        return job.future;
+    }
+
+    private void work() {
+        while (!shutdown) {
+            Job<?> job;
+            try {
+                job = queue.poll(200, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (job != null && !job.future.isDone()) job.run(runtime);
+        }
+    }
+
+    /** Refuses new tasks, cancels the queued ones, and waits a bounded time for running ones. */
+    void shutdown() {
+        shutdown = true;
+        for (Job<?> j = queue.poll(); j != null; j = queue.poll()) {
+            j.future.completeExceptionally(new InterpreterUnavailableException("the Python runtime was shut down"));
+        }
+        for (Thread t : workers) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static final class Job<T> {
+        final GilTask<T> task;
+        final CompletableFuture<T> future = new CompletableFuture<>();
+
+        Job(GilTask<T> task) {
+            this.task = task;
+        }
+
+        void run(CPythonRuntime runtime) {
+            try {
+                future.complete(runtime.callHere(task));
+            } catch (Throwable t) {
+                future.completeExceptionally(t);
+            }
+        }
+    }
+}
