@@ -18,7 +18,8 @@ final class ForkedJvm {
     /** The result of a forked run: the exit code and everything the child printed. */
     record Result(int exitCode, String output, List<String> command) {
         String describe() {
-            return "exit code " + exitCode + " of " + String.join(" ", command) + "\n--- child output ---\n" + output;
+            String shown = String.join(" ", command).replace(System.getProperty("java.class.path"), "<class path of this JVM>");
+            return "exit code " + exitCode + " of " + shown + "\n--- child output ---\n" + output;
         }
     }
 

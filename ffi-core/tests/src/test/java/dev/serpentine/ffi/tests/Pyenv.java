@@ -55,19 +55,21 @@ final class Pyenv {
         return base.resolve("versions");
     }
 
-    /** Every python under the versions directory, oldest first; empty when there is no pyenv. */
-    static List<Python> pythons() {
+    /** The {@code bin/python} of every version directory, by directory name; empty when there is no pyenv. */
+    static List<Path> executables() {
         Path versions = versionsDir();
         if (!Files.isDirectory(versions)) return List.of();
-        List<Python> found = new ArrayList<>();
         try (Stream<Path> dirs = Files.list(versions)) {
-            for (Path dir : (Iterable<Path>) dirs.sorted()::iterator) {
-                Path python = dir.resolve("bin").resolve("python");
-                if (Files.isExecutable(python)) found.add(describe(python));
-            }
+            return dirs.sorted().map(d -> d.resolve("bin").resolve("python")).filter(Files::isExecutable).toList();
         } catch (IOException e) {
             throw new IllegalStateException("cannot list " + versions, e);
         }
+    }
+
+    /** Every python under the versions directory, oldest first; empty when there is no pyenv. */
+    static List<Python> pythons() {
+        List<Python> found = new ArrayList<>();
+        for (Path python : executables()) found.add(describe(python));
         found.sort(Comparator.comparingInt(Python::major).thenComparingInt(Python::minor)
                 .thenComparing(Python::version));
         return found;
