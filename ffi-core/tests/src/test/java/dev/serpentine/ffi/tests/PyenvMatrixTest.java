@@ -6,6 +6,7 @@ import dev.serpentine.ffi.binding.Backends;
 import dev.serpentine.ffi.binding.CPythonBinding;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 import java.io.IOException;
@@ -18,6 +19,9 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.abort;
@@ -42,6 +46,12 @@ class PyenvMatrixTest {
             return Stream.of(DynamicTest.dynamicTest("pyenv matrix", () -> abort("runs in the pyenv execution of"
                     + " ffi-core/tests only (-D" + ENABLED + "=true)")));
         }
+        List<String> selection = PyenvSuite.childSelection(System.getProperty(TESTS, ""));
+        if (selection == null) {
+            return Stream.of(DynamicTest.dynamicTest("pyenv matrix", () -> abort("-Dtest=" + System.getProperty(TESTS)
+                    + " names no test class the pyenv children run")));
+        }
+        String childTests = String.join(",", selection);
         List<CPythonAbi> abis = new ArrayList<>();
         ServiceLoader.load(CPythonAbi.class, getClass().getClassLoader()).forEach(abis::add);
         List<String> backends = Backends.available(getClass().getClassLoader()).stream()
@@ -63,16 +73,41 @@ class PyenvMatrixTest {
         for (Pyenv.Python p : pythons) {
             String unsupported = unsupported(p, abis);
             if (unsupported != null) {
-                nodes.add(DynamicTest.dynamicTest("pyenv " + p.version() + p.abiflags() + " · not supported",
-                        () -> abort(p.executable() + ": " + unsupported)));
+                String name = "pyenv " + p.version() + (p.abiflags().contains("t") ? "t" : "") + " · not supported";
+                nodes.add(DynamicTest.dynamicTest(name, () -> abort(p.executable() + ": " + unsupported)));
                 continue;
             }
             for (String backend : backends) {
                 nodes.add(DynamicTest.dynamicTest("pyenv " + p.version() + " · " + backend + " · Java " + java,
-                        () -> runSuite(p, backend)));
+                        () -> runSuite(p, backend, childTests)));
             }
         }
         return nodes.stream();
+    }
+
+    /** Maven's {@code -Dtest} chooses the classes the children run, never the matrix or the forked-JVM tests. */
+    @Test
+    void childrenRunWhatMavensTestParameterSelects() {
+        assertEquals(List.of(), PyenvSuite.childSelection(""));
+        assertEquals(List.of(), PyenvSuite.childSelection("${test}"));
+        assertEquals(List.of(), PyenvSuite.childSelection("PyenvMatrixTest"));
+        assertEquals(List.of(), PyenvSuite.childSelection("*Test"), "everything, which includes the matrix");
+        assertNull(PyenvSuite.childSelection("CrashSafetyTest"), "only a forked-JVM test: nothing for the children");
+        assertEquals(List.of("InstallationTest", "Abi*"),
+                PyenvSuite.childSelection("InstallationTest#missingPathIsRefused, **/Abi*.java, CrashSafetyTest, !BackendsTest"));
+
+        List<String> patterns = PyenvSuite.includePatterns("InstallationTest,Abi*");
+        assertTrue(matchesAny(patterns, InstallationTest.class.getName()));
+        assertTrue(matchesAny(patterns, AbiSelectionTest.class.getName()));
+        assertFalse(matchesAny(patterns, NativeMemoryTest.class.getName()));
+        assertFalse(matchesAny(patterns, "dev.serpentine.ffi.tests.XInstallationTest"));
+        List<String> all = PyenvSuite.includePatterns("");
+        assertTrue(matchesAny(all, NativeMemoryTest.class.getName()));
+        assertFalse(matchesAny(all, PyenvSuite.class.getName()), "a main class is no test class");
+    }
+
+    private static boolean matchesAny(List<String> regexes, String className) {
+        return regexes.stream().anyMatch(className::matches);
     }
 
     /** Why Serpentine cannot embed {@code p}, or null when it can. */
@@ -87,13 +122,13 @@ class PyenvMatrixTest {
         return null;
     }
 
-    private static void runSuite(Pyenv.Python p, String backend) throws IOException, InterruptedException {
+    private static void runSuite(Pyenv.Python p, String backend, String tests) throws IOException, InterruptedException {
         Path reports = Path.of(System.getProperty(REPORTS, "target/pyenv-reports"))
                 .resolve(p.version() + "-" + backend).toAbsolutePath();
         deleteReports(reports);
         ForkedJvm.Result r = ForkedJvm.run(PyenvSuite.class,
                 Map.of("serpentine.test.python", p.executable().toString(), "serpentine.backend", backend),
-                Map.of(), CHILD_TIMEOUT_SECONDS, reports.toString(), System.getProperty(TESTS, ""));
+                Map.of(), CHILD_TIMEOUT_SECONDS, reports.toString(), tests);
         String summary = r.output().lines().filter(l -> l.startsWith("SUITE ")).reduce((a, b) -> b).orElse("no summary");
         System.out.println("pyenv " + p.version() + " · " + backend + ": " + summary);
         if (r.exitCode() != 0 || !summary.contains(" failed=0 ")) {

@@ -25,9 +25,9 @@ import static org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.r
  * the matrix itself and the tests that fork JVMs) through the JUnit Platform Launcher, against the interpreter and
  * backend named by the system properties {@code serpentine.test.python} and {@code serpentine.backend}.
  *
- * <p>Arguments: the directory for the XML reports (Surefire's legacy format), and optionally class-name patterns as
- * Surefire's {@code -Dtest} takes them (comma-separated simple names with {@code *}; a {@code #method} part is
- * ignored). Prints a summary and a line {@code SUITE tests=… succeeded=… failed=… aborted=… skipped=…}; exits 0 only
+ * <p>Arguments: the directory for the XML reports (Surefire's legacy format), and optionally Maven's {@code -Dtest}
+ * (comma-separated simple class names with {@code *}; a {@code #method} part is ignored, the whole class runs; see
+ * {@link #childSelection}). Prints a summary and a line {@code SUITE tests=… succeeded=… failed=… aborted=… skipped=…}; exits 0 only
  * when tests ran and none failed.
  */
 public final class PyenvSuite {
@@ -86,28 +86,49 @@ public final class PyenvSuite {
     }
 
     /**
-     * Surefire-style {@code -Dtest} patterns as class-name regular expressions; blank (or an unresolved Maven
-     * expression) means JUnit's standard test class names.
+     * What a Maven {@code -Dtest} asks of the children: an empty list for the whole suite (no {@code -Dtest}, or one
+     * that names the matrix itself), the class-name parts naming suite classes, or null when it names only classes
+     * a child never runs (the forked-JVM tests): then the matrix has nothing to do.
      */
-    static List<String> includePatterns(String spec) {
-        List<String> patterns = new ArrayList<>();
-        if (spec != null && !spec.isBlank() && !spec.startsWith("${")) {
-            for (String part : spec.split(",")) {
-                String name = part.trim();
-                if (name.isEmpty() || name.startsWith("!")) continue;
-                int hash = name.indexOf('#');
-                if (hash >= 0) name = name.substring(0, hash);
-                name = name.replaceFirst("\\.(java|class)$", "");
-                name = name.substring(name.lastIndexOf('/') + 1);
-                if (name.isEmpty()) continue;
-                StringBuilder regex = new StringBuilder("^(.*\\.)?");
-                for (char c : name.toCharArray()) {
-                    regex.append(c == '*' ? "[^.]*" : java.util.regex.Pattern.quote(String.valueOf(c)));
-                }
-                patterns.add(regex.append('$').toString());
-            }
+    static List<String> childSelection(String spec) {
+        if (spec == null || spec.isBlank() || spec.startsWith("${")) return List.of();
+        List<String> kept = new ArrayList<>();
+        boolean matrix = false;
+        for (String part : spec.split(",")) {
+            String name = simpleName(part);
+            if (name.isEmpty()) continue;
+            if (PyenvMatrixTest.class.getSimpleName().matches(globRegex(name))) matrix = true;
+            if (EXCLUDED.stream().anyMatch(c -> c.getSimpleName().matches(globRegex(name)))) continue;
+            kept.add(name);
         }
+        if (kept.isEmpty()) return matrix ? List.of() : null;
+        return kept;
+    }
+
+    /** Class-name regular expressions for {@link #childSelection} parts; JUnit's standard names for none. */
+    static List<String> includePatterns(String spec) {
+        List<String> parts = childSelection(spec);
+        List<String> patterns = new ArrayList<>();
+        if (parts != null) parts.forEach(p -> patterns.add("^(.*\\.)?" + globRegex(p) + "$"));
         if (patterns.isEmpty()) patterns.add(ClassNameFilter.STANDARD_INCLUDE_PATTERN);
         return patterns;
+    }
+
+    /** {@code **}{@code /Foo*Test.java#method} → {@code Foo*Test}; negated ({@code !…}) parts are dropped. */
+    private static String simpleName(String part) {
+        String name = part.trim();
+        if (name.startsWith("!")) return "";
+        int hash = name.indexOf('#');
+        if (hash >= 0) name = name.substring(0, hash);
+        name = name.replaceFirst("\\.(java|class)$", "");
+        return name.substring(name.lastIndexOf('/') + 1);
+    }
+
+    private static String globRegex(String glob) {
+        StringBuilder regex = new StringBuilder();
+        for (char c : glob.toCharArray()) {
+            regex.append(c == '*' ? "[^.]*" : java.util.regex.Pattern.quote(String.valueOf(c)));
+        }
+        return regex.toString();
     }
 }
