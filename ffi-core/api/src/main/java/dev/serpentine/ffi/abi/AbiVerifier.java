@@ -128,7 +128,14 @@ public final class AbiVerifier {
                 Long.MAX_VALUE, Long.MIN_VALUE};
         for (long value : values) {
             long o = own(py.PyLong_FromLongLong(value));
-            expect("int " + value + " read in place (" + l.intEncoding + ")", value, v.integer().longValue(o));
+            Object found;
+            try {
+                found = v.integer().longValue(o);
+            } catch (ArithmeticException e) {
+                // a wrong encoding reads a wrong digit count: a mismatch of this field, not an arithmetic error
+                found = "unreadable (" + e.getMessage() + ")";
+            }
+            expect("int " + value + " read in place (" + l.intEncoding + ")", value, found);
         }
         long big = own(in.eval("-(2 ** 64)"));
         expect("int -(2**64) sign and digits", "-18446744073709551616", v.integer().bigValue(big).toString());

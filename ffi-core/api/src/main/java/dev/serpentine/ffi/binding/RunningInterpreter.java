@@ -6,6 +6,9 @@ import dev.serpentine.ffi.InterpreterUnavailableException;
 import dev.serpentine.ffi.PythonException;
 import dev.serpentine.ffi.PythonVersion;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -81,7 +84,7 @@ public final class RunningInterpreter {
     public static synchronized RunningInterpreter start(CPythonBinding py, CPythonInstallation installation) {
         installation.checkStandardLibrary();
         if (current != null) {
-            if (current.installation.library().equals(installation.library())
+            if (sameFile(current.installation.library(), installation.library())
                     && current.py.backendName().equals(py.backendName())) {
                 return current;
             }
@@ -95,6 +98,19 @@ public final class RunningInterpreter {
         }
         current = new RunningInterpreter(py, installation);
         return current;
+    }
+
+    /**
+     * Whether two paths name the same libpython. A python executable reports the development symlink
+     * ({@code lib/libpython3.X.so}), a home the versioned file it points to ({@code libpython3.X.so.1.0}).
+     */
+    private static boolean sameFile(Path a, Path b) {
+        if (a.equals(b)) return true;
+        try {
+            return Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The running interpreter, or null before {@link #start}. */

@@ -50,7 +50,14 @@ final class Libraries {
         for (Path p : installation.preload()) {
             dlopen(p);
         }
-        libpython = dlopen(lib);
+        MemorySegment handle = dlopen(lib);
+        // Any shared library loads; one that is not a libpython would fail later, in FfmBinding.C's initializer,
+        // as an ExceptionInInitializerError that leaves the backend unusable for the process. Refuse it here.
+        if (dlsym(handle, "Py_InitializeEx") == 0) {
+            throw new InterpreterUnavailableException("cannot load " + lib + ": undefined symbol: Py_InitializeEx"
+                    + " (not a libpython)");
+        }
+        libpython = handle;
         loadedPath = lib;
     }
 
@@ -82,6 +89,10 @@ final class Libraries {
     static long symbol(String name) {
         MemorySegment lib = libpython;
         if (lib == null) throw new IllegalStateException("libpython is not loaded");
+        return dlsym(lib, name);
+    }
+
+    private static long dlsym(MemorySegment lib, String name) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment s = (MemorySegment) DLSYM.invokeExact(lib, arena.allocateFrom(name));
             return s.address();
