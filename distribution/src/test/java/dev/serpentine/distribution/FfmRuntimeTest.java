@@ -2,14 +2,8 @@ package dev.serpentine.distribution;
 
 import dev.serpentine.bridge.AbiInfo;
 import dev.serpentine.bridge.PythonRuntime;
-import org.junit.ClassRule;
-import org.junit.Rule;
 import org.junit.Test;
-import org.junit.rules.ExternalResource;
-import org.junit.rules.TestWatcher;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -27,7 +21,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertSame;
-import static org.ops4j.pax.exam.CoreOptions.options;
 
 /**
  * The platform in Felix with SCR, the FFM backend and CPython 3.13 (this JVM's one interpreter): the runtime comes
@@ -36,19 +29,9 @@ import static org.ops4j.pax.exam.CoreOptions.options;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class FfmRuntimeTest {
+public class FfmRuntimeTest extends PlatformTestBase {
 
-    static final long TIMEOUT_MS = 60_000;
-    static final String ABI = "dev.serpentine.ffi.abi.CPythonAbi";
-    static final String BINDING = "dev.serpentine.ffi.binding.CPythonBinding";
-    static final String BUILT_VERSION = "0.1.0-SNAPSHOT";
     static final String NEWER_VERSION = "0.1.1";
-
-    /** Inside the framework: wait for the runtime before injection, and on timeout fail with the bundle states. */
-    @ClassRule
-    public static final ExternalResource RUNTIME_UP = FrameworkReport.awaitService(FfmRuntimeTest.class, PythonRuntime.class, TIMEOUT_MS);
-    @Rule
-    public final TestWatcher report = FrameworkReport.onFailure(FfmRuntimeTest.class);
 
     @Inject
     @Filter(timeout = TIMEOUT_MS)
@@ -57,10 +40,10 @@ public class FfmRuntimeTest {
     @Inject
     BundleContext context;
 
-    @Configuration
-    public Option[] config() {
-        // FFM outranks JNA (200 > 100); the configuration makes the choice independent of bundle start order.
-        return options(PlatformOptions.platform("ffm"));
+    /** FFM outranks JNA (200 > 100); the configuration makes the choice independent of bundle start order. */
+    @Override
+    protected String backend() {
+        return "ffm";
     }
 
     @Test

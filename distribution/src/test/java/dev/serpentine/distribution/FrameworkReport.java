@@ -1,6 +1,5 @@
 package dev.serpentine.distribution;
 
-import org.junit.rules.ExternalResource;
 import org.junit.rules.TestWatcher;
 import org.junit.runner.Description;
 import org.osgi.framework.Bundle;
@@ -22,12 +21,8 @@ import java.util.concurrent.TimeUnit;
  * What went wrong inside the framework, said in the test report. A bundle that does not resolve (a missing
  * requirement) otherwise shows up only as "gave up waiting for service" after the injection timeout.
  *
- * <ul>
- *   <li>{@link #awaitService} is a class rule: inside the framework it waits for a service before Pax Exam
- *       instantiates and injects the test, and fails with this report if it never comes;</li>
- *   <li>{@link #onFailure} is a rule that prints this report when a test fails.</li>
- * </ul>
- * Both do nothing outside the framework (Pax Exam's driver side loads the test class too).
+ * Used by {@link PlatformTestBase} and {@link ProbeActivator}; nothing here acts outside the framework (Pax Exam's
+ * driver side loads and instantiates the test class too).
  */
 public final class FrameworkReport {
 
@@ -42,25 +37,25 @@ public final class FrameworkReport {
         return b == null ? null : b.getBundleContext();
     }
 
-    /** Waits up to {@code timeoutMs} for a service {@code type}; fails with the report if none registers. */
-    public static ExternalResource awaitService(Class<?> testClass, Class<?> type, long timeoutMs) {
-        return new ExternalResource() {
-            @Override
-            protected void before() throws InterruptedException {
-                BundleContext context = contextOf(testClass);
-                if (context == null) return;
-                ServiceTracker<?, ?> tracker = new ServiceTracker<>(context, type.getName(), null);
-                tracker.open(true);
-                try {
-                    if (tracker.waitForService(timeoutMs) == null) {
-                        throw new AssertionError("no " + type.getName() + " service within " + timeoutMs + " ms\n"
-                                + describe(context));
-                    }
-                } finally {
-                    tracker.close();
-                }
+    /**
+     * Inside the framework, waits up to {@code timeoutMs} for a service {@code type}, and fails with the report if
+     * none registers. Outside it (Pax Exam's driver side), does nothing.
+     */
+    public static void awaitService(Class<?> testClass, Class<?> type, long timeoutMs) {
+        BundleContext context = contextOf(testClass);
+        if (context == null) return;
+        ServiceTracker<?, ?> tracker = new ServiceTracker<>(context, type.getName(), null);
+        tracker.open(true);
+        try {
+            if (tracker.waitForService(timeoutMs) == null) {
+                throw new AssertionError("no " + type.getName() + " service within " + timeoutMs + " ms\n" + describe(context));
             }
-        };
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted waiting for " + type.getName(), e);
+        } finally {
+            tracker.close();
+        }
     }
 
     /** Prints the report when a test fails. */
@@ -69,7 +64,12 @@ public final class FrameworkReport {
             @Override
             protected void failed(Throwable e, Description description) {
                 BundleContext context = contextOf(testClass);
-                if (context != null) System.err.println(description + " failed\n" + describe(context));
+                if (context == null) return;
+                try {
+                    System.err.println(description + " failed\n" + describe(context));
+                } catch (RuntimeException | LinkageError broken) {
+                    System.err.println(description + " failed; no framework report: " + broken);
+                }
             }
         };
     }
@@ -79,7 +79,7 @@ public final class FrameworkReport {
         StringBuilder out = new StringBuilder("---- framework report ----\n");
         for (Bundle b : context.getBundles()) {
             out.append(String.format("  #%-3d %-45s %-22s %-11s level %s%n", b.getBundleId(), b.getSymbolicName(),
-                    b.getVersion(), STATES[Integer.numberOfTrailingZeros(b.getState()) + 1], startLevel(b)));
+                    b.getVersion(), STATES[Integer.numberOfTrailingZeros(b.getState())], startLevel(b)));
             if (b.getState() == Bundle.INSTALLED && b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
                 out.append("       does not resolve: ").append(resolutionError(b)).append('\n');
             }

@@ -2,14 +2,8 @@ package dev.serpentine.distribution;
 
 import dev.serpentine.bridge.AbiInfo;
 import dev.serpentine.bridge.PythonRuntime;
-import org.junit.ClassRule;
-import org.junit.Rule;
 import org.junit.Test;
-import org.junit.rules.ExternalResource;
-import org.junit.rules.TestWatcher;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -22,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.Assert.assertEquals;
-import static org.ops4j.pax.exam.CoreOptions.options;
 
 /**
  * The JNA backend chosen in OSGi by configuration ({@code binding.target=(backend=jna)}) although FFM, registered
@@ -30,24 +23,18 @@ import static org.ops4j.pax.exam.CoreOptions.options;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class JnaBackendTest {
-
-    @ClassRule
-    public static final ExternalResource RUNTIME_UP =
-            FrameworkReport.awaitService(JnaBackendTest.class, PythonRuntime.class, FfmRuntimeTest.TIMEOUT_MS);
-    @Rule
-    public final TestWatcher report = FrameworkReport.onFailure(JnaBackendTest.class);
+public class JnaBackendTest extends PlatformTestBase {
 
     @Inject
-    @Filter(timeout = FfmRuntimeTest.TIMEOUT_MS)
+    @Filter(timeout = TIMEOUT_MS)
     PythonRuntime runtime;
 
     @Inject
     BundleContext context;
 
-    @Configuration
-    public Option[] config() {
-        return options(PlatformOptions.platform("jna"));
+    @Override
+    protected String backend() {
+        return "jna";
     }
 
     @Test
@@ -55,14 +42,14 @@ public class JnaBackendTest {
         System.out.println("[osgi-jna] " + runtime + " from " + runtime.installation().origin());
         assertEquals("backend", "jna", runtime.backend());
         assertEquals("CPython version", "3.13", runtime.version().minorVersion());
-        assertEquals("bound ABI", new AbiInfo("cp313", "default", FfmRuntimeTest.BUILT_VERSION), runtime.abi());
+        assertEquals("bound ABI", new AbiInfo("cp313", "default", BUILT_VERSION), runtime.abi());
 
         ServiceReference<PythonRuntime> ref = context.getServiceReference(PythonRuntime.class);
         assertEquals("python.backend service property", "jna", ref.getProperty("python.backend"));
 
         // FFM is there and outranks JNA: only the configuration can have chosen JNA.
         List<String> offered = new ArrayList<>();
-        for (ServiceReference<?> r : FrameworkReport.references(context, FfmRuntimeTest.BINDING)) {
+        for (ServiceReference<?> r : FrameworkReport.references(context, BINDING)) {
             offered.add(r.getProperty("backend") + ":" + r.getProperty("service.ranking"));
         }
         offered.sort(null);

@@ -72,7 +72,7 @@ public final class PlatformOptions {
                 junitBundles(),
                 // Logging of the in-framework Pax Exam bundles (pax.exam.logging=none: no pax-logging).
                 mavenBundle("org.slf4j", "slf4j-api", v.getProperty("slf4j")).startLevel(Constants.START_LEVEL_SYSTEM_BUNDLES),
-                mavenBundle("org.slf4j", "slf4j-simple", v.getProperty("slf4j")).noStart(),
+                mavenBundle("org.slf4j", "slf4j-simple", v.getProperty("slf4j")).startLevel(Constants.START_LEVEL_SYSTEM_BUNDLES),
                 // ConfigAdmin before SCR, and the runtime's configuration created as soon as it registers.
                 mavenBundle("org.apache.felix", "org.apache.felix.configadmin", v.getProperty("configadmin"))
                         .startLevel(Constants.START_LEVEL_SYSTEM_BUNDLES),

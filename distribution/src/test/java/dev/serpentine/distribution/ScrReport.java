@@ -7,6 +7,10 @@ import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.osgi.service.component.runtime.dto.UnsatisfiedReferenceDTO;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
 /** The DS components of the platform's bundles and their states; a class of its own so that its API loads lazily. */
 final class ScrReport {
 
@@ -19,7 +23,9 @@ final class ScrReport {
         ServiceComponentRuntime scr = context.getService(ref);
         StringBuilder out = new StringBuilder("  components:\n");
         try {
-            for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs()) {
+            List<ComponentDescriptionDTO> descriptions = new ArrayList<>(scr.getComponentDescriptionDTOs());
+            descriptions.sort(Comparator.comparingLong((ComponentDescriptionDTO d) -> d.bundle.id).thenComparing(d -> d.name));
+            for (ComponentDescriptionDTO d : descriptions) {
                 if (!d.bundle.symbolicName.startsWith("dev.serpentine")) continue;
                 out.append("    ").append(d.name).append(" (").append(d.bundle.symbolicName).append(" #")
                         .append(d.bundle.id).append(")");
