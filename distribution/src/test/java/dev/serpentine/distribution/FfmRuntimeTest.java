@@ -11,15 +11,22 @@ import org.ops4j.pax.exam.util.Filter;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
+import org.osgi.util.tracker.ServiceTracker;
 
 import javax.inject.Inject;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertSame;
 
 /**
@@ -107,6 +114,56 @@ public class FfmRuntimeTest extends PlatformTestBase {
             assertSameRuntime(serviceId, bridgeId, installation);
         } finally {
             if (update != null) update.uninstall();
+        }
+    }
+
+    @Test
+    public void theBridgeRestartsOnTheRunningInterpreterAndStopsWithoutReselectingAbis() throws Exception {
+        ServiceReference<PythonRuntime> ref = context.getServiceReference(PythonRuntime.class);
+        Bundle bridge = ref.getBundle();
+        Object serviceId = ref.getProperty("service.id");
+        var installation = runtime.installation();
+
+        // The component logs through System.Logger, i.e. java.util.logging here.
+        Logger log = Logger.getLogger("dev.serpentine.bridge.internal.PythonRuntimeComponent");
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                if (r.getLevel().intValue() >= Level.WARNING.intValue()) warnings.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(capture);
+        try {
+            bridge.stop();
+            assertNull("no PythonRuntime while the bridge is stopped", context.getServiceReference(PythonRuntime.class));
+            // SCR unbinds the ABI services after deactivation: a stopped runtime must not re-select among them.
+            assertEquals("warnings while the bridge stopped", List.of(), warnings);
+        } finally {
+            log.removeHandler(capture);
+            bridge.start();
+        }
+
+        ServiceTracker<PythonRuntime, PythonRuntime> tracker = new ServiceTracker<>(context, PythonRuntime.class, null);
+        tracker.open();
+        try {
+            PythonRuntime restarted = tracker.waitForService(TIMEOUT_MS);
+            assertNotNull("PythonRuntime after the bridge restarted", restarted);
+            System.out.println("[osgi-ffm] after restarting the bridge: " + restarted);
+            assertNotEquals("a new registration", serviceId, tracker.getServiceReference().getProperty("service.id"));
+            assertSame("on the interpreter already running (same installation object)", installation, restarted.installation());
+            assertEquals("backend", "ffm", restarted.backend());
+            assertEquals("bound ABI", new AbiInfo("cp313", "default", BUILT_VERSION), restarted.abi());
+        } finally {
+            tracker.close();
         }
     }
 
