@@ -32,7 +32,9 @@ import static org.junit.Assert.assertSame;
 /**
  * The platform in Felix with SCR, the FFM backend and CPython 3.13 (this JVM's one interpreter): the runtime comes
  * up with the newest ABI bundle for the running version, and an ABI bundle released later replaces it live — and
- * its removal brings the old one back — without restarting the framework, the runtime or the interpreter.
+ * its removal brings the old one back — without restarting the framework, the runtime or the interpreter. A
+ * stopped and restarted bridge comes back on the interpreter already running (CPython is never re-initialized).
+ * Its own Surefire execution, hence its own JVM.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
