@@ -73,6 +73,8 @@ public final class PythonRuntimeComponent {
             registration = null;
         }
         if (runtime != null) runtime.shutdown(); // CPython stays initialized; a reactivation attaches again
+        // SCR unbinds the ABI services after deactivate (DS 112.5.16): with the runtime gone, removeAbi must not
+        // re-select and re-verify among the remaining bundles (and warn that none fits) for a runtime nobody sees.
         runtime = null;
         context = null;
     }
