@@ -1,6 +1,9 @@
 package dev.serpentine.distribution;
 
+import dev.serpentine.allocator.AllocatorStats;
+import dev.serpentine.allocator.PyAllocator;
 import dev.serpentine.bridge.AbiInfo;
+import dev.serpentine.bridge.PyRef;
 import dev.serpentine.bridge.PythonRuntime;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -47,6 +50,10 @@ public class FfmRuntimeTest extends PlatformTestBase {
     PythonRuntime runtime;
 
     @Inject
+    @Filter(timeout = TIMEOUT_MS)
+    PyAllocator allocator;
+
+    @Inject
     BundleContext context;
 
     /** FFM outranks JNA (200 > 100); the configuration makes the choice independent of bundle start order. */
@@ -77,6 +84,37 @@ public class FfmRuntimeTest extends PlatformTestBase {
         assertNotNull("cp312 ABI service registered", abiService("cp312", "dev.serpentine.abi.cp312"));
         assertNotNull("cp313 ABI service registered", abiService("cp313", "dev.serpentine.abi.cp313"));
         assertNotEquals("the runtime must not bind the registered cp312 ABI", "cp312", runtime.abi().tag());
+    }
+
+    @Test
+    public void pythonRunsThroughTheServiceAndTheAllocatorServesItsMemory() {
+        String backend = runtime.call(python -> {
+            try (PyRef info = python.eval("__import__('serpentine').abi_info()['backend']")) {
+                return (String) python.toJava(info);
+            }
+        });
+        assertEquals("serpentine.abi_info() through an upcall in OSGi", "ffm", backend);
+        AllocatorStats before = allocator.stats();
+        long traced = runtime.call(python -> {
+            python.exec("import tracemalloc\ntracemalloc.start()\n");
+            try {
+                long base = tracedNow(python);
+                long p = allocator.malloc(1_000_000);
+                long during = tracedNow(python);
+                allocator.free(p);
+                return during - base;
+            } finally {
+                python.exec("tracemalloc.stop()\n");
+            }
+        });
+        assertEquals("tracemalloc sees the service's block", true, traced >= 1_000_000);
+        assertEquals("blocks back to the start", before.liveBlocks(), allocator.stats().liveBlocks());
+    }
+
+    private static long tracedNow(dev.serpentine.bridge.Python python) {
+        try (PyRef r = python.eval("tracemalloc.get_traced_memory()[0]")) {
+            return (Long) python.toJava(r);
+        }
     }
 
     @Test

@@ -20,7 +20,7 @@ import static org.ops4j.pax.exam.CoreOptions.streamBundle;
 
 /**
  * What the integration tests run in Felix: SCR and its API bundles, ConfigAdmin with the runtime's configuration,
- * JNA, and the platform's bundles from the reactor (ffi-core api, ffm, jna, the six ABI bundles, python-bridge).
+ * JNA, and the platform's bundles from the reactor (ffi-core api, ffm, jna, the six ABI bundles, python-bridge, allocator).
  *
  * <p>Third-party bundles come from the local Maven repository (versions in {@code versions.properties}, filtered from
  * the pom, where each one is a test dependency); Pax Exam's own bundles are added by Pax Exam. The reactor's bundles
@@ -54,6 +54,7 @@ public final class PlatformOptions {
             {"ffi-core/abi-cp313", "abi-cp313"},
             {"ffi-core/abi-cp314", "abi-cp314"},
             {"python-bridge", "python-bridge"},
+            {"allocator", "allocator"},
     };
 
     private PlatformOptions() {
