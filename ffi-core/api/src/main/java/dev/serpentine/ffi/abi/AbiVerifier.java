@@ -72,6 +72,7 @@ public final class AbiVerifier {
         basicsize("bytearray", t.bytearrayType, l.bytearrayBasicsize);
         basicsize("memoryview", t.memoryviewType, l.memoryviewBasicsize);
         expect("PyTypeObject.tp_itemsize of int", 4L, v.type().itemsize(t.longType));
+        pointer("PyTypeObject.tp_name (offset " + l.tpName + ") of int", mem.getLong(t.longType + l.tpName), 1);
         expect("PyTypeObject.tp_name of int", "int", v.type().name(t.longType));
         expect("None", t.none, own(in.eval("None")));
         expect("True", t.trueObject, own(in.eval("True")));
@@ -146,6 +147,9 @@ public final class AbiVerifier {
         expect("PyFloatObject.ob_fval (offset " + l.floatValue + ")", -2.5e-300, v.floating().value(f));
         long list = own(in.eval("[10, 'x', None]"));
         expect("PyListObject.ob_size", py.PyList_Size(list), v.list().size(list));
+        expect("PyListObject.allocated (offset " + l.listAllocated + ") covers ob_size", true,
+                v.list().allocated(list) >= 3 && v.list().allocated(list) < 1 << 20);
+        pointer("PyListObject.ob_item (offset " + l.listItems + ")", v.list().items(list), 8);
         for (int i = 0; i < 3; i++) {
             expect("PyListObject.ob_item[" + i + "] (offset " + l.listItems + ")", py.PyList_GetItem(list, i), v.list().item(list, i));
         }
@@ -156,8 +160,9 @@ public final class AbiVerifier {
     }
 
     private void checkMemoryview() {
-        long b = own(in.eval("b'abcdef'"));
-        long mv = own(py.PyMemoryView_FromObject(b));
+        in.exec("_serpentine_abi_mv = memoryview(b'abcdef')\n");
+        long mv = own(in.eval("_serpentine_abi_mv"));
+        long b = own(in.eval("_serpentine_abi_mv.obj"));
         var view = v.memoryview();
         long buffer = view.view(mv);
         expect("PyMemoryViewObject.view.buf (offset " + l.memoryviewView + ")", py.PyBytes_AsString(b), v.buffer().buf(buffer));
@@ -167,6 +172,9 @@ public final class AbiVerifier {
         expect("PyMemoryViewObject.flags (offset " + l.memoryviewFlags + ") of a 1-D view",
                 PyMemoryViewView.C | PyMemoryViewView.FORTRAN, view.flags(mv));
         long mbuf = view.mbuf(mv);
+        // The managed buffer is the one object a memoryview refers to: gc names it without reading memory.
+        long referent = own(in.eval("__import__('gc').get_referents(_serpentine_abi_mv)[0]"));
+        expect("PyMemoryViewObject.mbuf (offset " + l.memoryviewMbuf + ")", referent, mbuf);
         expect("PyMemoryViewObject.mbuf (offset " + l.memoryviewMbuf + ") type", "managedbuffer",
                 v.object().typeName(mbuf));
         expect("managedbuffer type", v.types().managedBufferType, v.object().type(mbuf));
@@ -182,6 +190,9 @@ public final class AbiVerifier {
             if (py.PyDict_DelItem(d, key) != 0) throw in.error("deleting a key of the probe dict");
         }
         expect("PyDictObject.ma_used (offset " + l.dictUsed + ") of " + expression, py.PyDict_Size(d), v.dict().size(d));
+        pointer("PyDictObject.ma_keys (offset " + l.dictKeys + ") of " + expression, mem.getLong(d + l.dictKeys), 8);
+        long values = mem.getLong(d + l.dictValues);
+        if (values != 0) pointer("PyDictObject.ma_values (offset " + l.dictValues + ") of " + expression, values, 8);
         List<Long> direct = new ArrayList<>();
         v.dict().forEach(d, (k, val) -> direct.add(k) && direct.add(val));
         List<Long> api = new ArrayList<>();
@@ -195,6 +206,18 @@ public final class AbiVerifier {
             py.PyMem_RawFree(slots);
         }
         expect("dict entries in insertion order (" + l.dictKeysLayout + ") of " + expression, api, direct);
+    }
+
+    /**
+     * A field about to be followed with no C-API oracle for its value must at least look like a user-space address
+     * with the alignment of what it points to: a wrong offset usually lands on a size, a count or a flag word, and
+     * following that would end the process instead of refusing the bundle.
+     */
+    private void pointer(String field, long value, int alignment) {
+        if (value < 0x10000 || value >= 1L << 47 || value % alignment != 0) {
+            throw new AbiMismatchException(in.version().toString(), field + " [" + abi + "]", "a pointer",
+                    format(value), supported);
+        }
     }
 
     private void basicsize(String type, long typeObject, int expected) {

@@ -26,6 +26,16 @@ public final class CStrings {
         py.PyMem_RawFree(p);
     }
 
+    /** Calls {@code f} with a temporary C copy of {@code s} and returns its result. */
+    public static long call(CPythonBinding py, String s, java.util.function.LongUnaryOperator f) {
+        long c = allocate(py, s);
+        try {
+            return f.applyAsLong(c);
+        } finally {
+            free(py, c);
+        }
+    }
+
     /** The NUL-terminated UTF-8 string at {@code p}, or null for NULL. */
     public static String read(NativeMemory mem, long p) {
         if (p == 0) return null;

@@ -29,7 +29,7 @@ public final class CPythonViews {
     public CPythonViews(CPythonBinding py, CPythonAbi abi) {
         this.abi = abi;
         AbiLayout l = abi.layout();
-        this.types = new PyTypes(py, l);
+        this.types = new PyTypes(py);
         this.object = new PyObjectView(py, l, types);
         this.type = new PyTypeView(py, l, types);
         this.bytes = new PyBytesView(py, l, types);

@@ -168,6 +168,11 @@ class AbiSelectionTest {
             "bytesData    | +1 | PyBytesObject.ob_sval (offset {})",
             "bytesHash    | +8 | PyBytesObject.ob_shash (offset {})",
             "floatValue   | +8 | PyFloatObject.ob_fval (offset {})",
+            // Pointer fields: a wrong offset lands on a count or flag word, refused before it is followed.
+            "tpName         | +8  | PyTypeObject.tp_name (offset {})",
+            "listItems      | +8  | PyListObject.ob_item (offset {})",
+            "memoryviewMbuf | +16 | PyMemoryViewObject.mbuf (offset {})",
+            "dictKeys       | -16 | PyDictObject.ma_keys (offset {})",
             "intEncoding  | other | int ",
     })
     void wrongLayoutIsRefusedNamingTheField(String key, String change, String fieldPattern) {
