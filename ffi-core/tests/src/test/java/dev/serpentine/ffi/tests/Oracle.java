@@ -142,6 +142,66 @@ final class Oracle {
         return p;
     }
 
+    /** {@code PyBUF_SIMPLE}, {@code PyBUF_FULL_RO} and {@code PyBUF_RECORDS_RO} request flags. */
+    static final int PyBUF_SIMPLE = 0;
+    static final int PyBUF_FULL_RO = 0x11c;
+    static final int PyBUF_RECORDS_RO = 0x1c;
+
+    /**
+     * A {@code Py_buffer} filled by {@code PyObject_GetBuffer} into an 80-byte {@code PyMem_RawCalloc} block, read at
+     * the offsets of the C header (not through the views under test). Close it to release the buffer and free it.
+     */
+    static final class HeldBuffer implements AutoCloseable {
+        final long address;
+        private boolean held;
+
+        private HeldBuffer(long address) {
+            this.address = address;
+        }
+
+        /** {@code PyObject_GetBuffer(exporter, view, flags)}; a failure becomes a {@link PythonException}. */
+        static HeldBuffer get(long exporter, int flags) {
+            long view = calloc(80);
+            if (PY.PyObject_GetBuffer(exporter, view, flags) != 0) {
+                free(view);
+                throw Live.INTERPRETER.error("PyObject_GetBuffer");
+            }
+            HeldBuffer b = new HeldBuffer(view);
+            b.held = true;
+            return b;
+        }
+
+        long buf() { return Live.MEM.getLong(address); }
+        long obj() { return Live.MEM.getLong(address + 8); }
+        long len() { return Live.MEM.getLong(address + 16); }
+        long itemsize() { return Live.MEM.getLong(address + 24); }
+        int readonly() { return Live.MEM.getInt(address + 32); }
+        int ndim() { return Live.MEM.getInt(address + 36); }
+        long format() { return Live.MEM.getLong(address + 40); }
+        long shape() { return Live.MEM.getLong(address + 48); }
+        long strides() { return Live.MEM.getLong(address + 56); }
+        long suboffsets() { return Live.MEM.getLong(address + 64); }
+
+        String formatText() {
+            long f = format();
+            return f == 0 ? null : dev.serpentine.ffi.binding.CStrings.read(Live.MEM, f);
+        }
+
+        /** {@code PyBuffer_Release} (once); the block stays allocated until {@link #close}. */
+        void release() {
+            if (held) {
+                held = false;
+                PY.PyBuffer_Release(address);
+            }
+        }
+
+        @Override
+        public void close() {
+            release();
+            free(address);
+        }
+    }
+
     /** Decrefs every object (NULL is ignored). */
     static void decref(long... objects) {
         for (long o : objects) PY.Py_DecRef(o);
