@@ -57,13 +57,14 @@ class ByteArrayViewTest {
                     + " + [_BaSub(bytes(range(i % 256))) for i in range(0, 500, 9)] + [_BaSub()]");
             long hex = owned.add(Oracle.function("lambda b: b.hex()"));
             long alloc = owned.add(Oracle.function("lambda b: b.__alloc__()"));
-            long[] objects = Oracle.items(list);
-            var refs = Oracle.RefCounts.of(objects);
-            for (long o : objects) {
-                assertMatchesCApi(o, HexFormat.of().parseHex(Oracle.callText(hex, o)), Oracle.callLong(alloc, o));
+            for (long o : Oracle.items(list)) {
+                byte[] expected = HexFormat.of().parseHex(Oracle.callText(hex, o));
+                long allocated = Oracle.callLong(alloc, o);
+                var refs = Oracle.RefCounts.of(o);
+                assertMatchesCApi(o, expected, allocated);
                 assertEquals(0L, BA.exports(o), "no buffer exported");
+                refs.assertUnchanged();
             }
-            refs.assertUnchanged();
         }
     }
 
@@ -111,13 +112,13 @@ class ByteArrayViewTest {
             empties.add(owned.eval("bytearray(b'')"));
             empties.add(owned.eval("bytearray(0)"));
             empties.add(owned.eval("bytearray([])"));
-            var refs = Oracle.RefCounts.of(empties);
             long alloc = owned.add(Oracle.function("lambda b: b.__alloc__()"));
+            for (long o : empties) assertEquals(0L, Oracle.callLong(alloc, o), "__alloc__() of an empty bytearray");
+            var refs = Oracle.RefCounts.of(empties);
             for (long o : empties) {
                 assertEquals(o, BA.checked(o));
                 assertEquals(0L, PY.PyByteArray_Size(o));
                 assertEquals(0L, BA.size(o));
-                assertEquals(0L, Oracle.callLong(alloc, o));
                 assertEquals(0L, BA.allocated(o));
                 assertEquals(0L, BA.allocation(o), "ob_bytes of an empty bytearray");
                 assertEquals(0L, BA.data(o), "ob_start of an empty bytearray");
@@ -134,6 +135,7 @@ class ByteArrayViewTest {
     void exportsCountHeldBuffersAndBlockResizing() {
         Random rnd = new Random(4242);
         try (var g = Live.gil(); var owned = new Oracle.Owned()) {
+            long bufferError = Oracle.exceptionType("BufferError");
             for (int n : new int[] {0, 1, 2, 10, 100, 1000, 5000, 17, 33, 64}) {
                 byte[] data = new byte[n];
                 rnd.nextBytes(data);
@@ -163,13 +165,13 @@ class ByteArrayViewTest {
                         assertEquals(simple.buf(), full.buf());
 
                         assertEquals(-1, PY.PyByteArray_Resize(ba, n + 10), "resizing an exported bytearray");
-                        assertEquals("BufferError", Oracle.takeErrorType());
+                        Oracle.takeError(bufferError, "PyByteArray_Resize while exported");
                         assertEquals(n, BA.size(ba));
                         assertEquals(2L, BA.exports(ba));
                         full.release();
                         assertEquals(1L, BA.exports(ba), "one buffer released");
                         assertEquals(-1, PY.PyByteArray_Resize(ba, n + 10), "still exported once");
-                        assertEquals("BufferError", Oracle.takeErrorType());
+                        Oracle.takeError(bufferError, "PyByteArray_Resize while exported once");
                     }
                     assertArrayEquals(data, BA.toArray(ba), "a failed resize keeps the data");
                     simple.release();

@@ -41,21 +41,22 @@ class BytesViewTest {
                     Oracle.free(p);
                 }
             }
-            var refs = Oracle.RefCounts.of(objects);
             for (int i = 0; i < objects.length; i++) {
                 long o = objects[i];
                 byte[] expected = arrays.get(i);
+                boolean exact = Oracle.callLong(isExact, o) == 1;
+                var refs = Oracle.RefCounts.of(o);
                 assertMatchesCApi(o, expected);
-                assertEquals(Oracle.callLong(isExact, o) == 1, B.isExact(o));
+                assertEquals(exact, B.isExact(o));
                 if (expected.length > 1) {
                     // a fresh bytes object has not been hashed; 0- and 1-byte ones are shared singletons
                     assertEquals(-1L, B.hash(o), "hash of a fresh bytes object is not cached yet");
                 }
                 long h = PY.PyObject_Hash(o);
                 assertEquals(h, B.hash(o), "cached hash after PyObject_Hash");
+                refs.assertUnchanged();
                 assertEquals(h, Oracle.callLong(pyHash, o), "hash() from Python");
             }
-            refs.assertUnchanged();
         }
     }
 
@@ -77,20 +78,20 @@ class BytesViewTest {
             long isExact = owned.add(Oracle.function("lambda b: int(type(b) is bytes)"));
             long pyHash = owned.add(Oracle.function("hash"));
             long[] objects = Oracle.items(list);
-            var refs = Oracle.RefCounts.of(objects);
             int subclasses = 0;
             for (long o : objects) {
                 byte[] expected = HexFormat.of().parseHex(Oracle.callText(hex, o));
-                assertMatchesCApi(o, expected);
                 boolean exact = Oracle.callLong(isExact, o) == 1;
+                var refs = Oracle.RefCounts.of(o);
+                assertMatchesCApi(o, expected);
                 assertEquals(exact, B.isExact(o));
                 if (!exact) subclasses++;
                 if (expected.length > 1) assertEquals(-1L, B.hash(o), "hash not cached before hash()");
+                refs.assertUnchanged();
                 long h = Oracle.callLong(pyHash, o);
                 assertEquals(h, B.hash(o), "hash cached by hash()");
             }
             assertEquals(88, subclasses);
-            refs.assertUnchanged();
         }
     }
 

@@ -33,18 +33,19 @@ class FloatViewTest {
             long bitsOf = owned.add(bitsFunction());
             long[] floats = new long[values.size()];
             for (int i = 0; i < floats.length; i++) floats[i] = owned.add(PY.PyFloat_FromDouble(values.get(i)));
-            var refs = Oracle.RefCounts.of(floats);
             int nans = 0;
             for (int i = 0; i < floats.length; i++) {
                 long o = floats[i];
                 double expected = values.get(i);
+                long packed = Oracle.callLong(bitsOf, o);
+                var refs = Oracle.RefCounts.of(o);
                 assertEquals(o, F.checked(o));
                 assertTrue(F.isExact(o));
                 if (Double.isNaN(expected)) nans++;
-                assertBits(o, bitsOf, expected);
+                assertBits(o, packed, expected);
+                refs.assertUnchanged();
             }
             assertTrue(nans > 0, "random bit patterns include NaNs");
-            refs.assertUnchanged();
         }
     }
 
@@ -68,18 +69,18 @@ class FloatViewTest {
             long list = owned.eval("_fv_cases()");
             long bitsOf = owned.add(bitsFunction());
             long isExact = owned.add(Oracle.function("lambda x: int(type(x) is float)"));
-            long[] floats = Oracle.items(list);
-            var refs = Oracle.RefCounts.of(floats);
             int subclasses = 0;
-            for (long o : floats) {
-                assertEquals(o, F.checked(o));
+            for (long o : Oracle.items(list)) {
                 boolean exact = Oracle.callLong(isExact, o) == 1;
+                long packed = Oracle.callLong(bitsOf, o);
+                var refs = Oracle.RefCounts.of(o);
+                assertEquals(o, F.checked(o));
                 assertEquals(exact, F.isExact(o));
                 if (!exact) subclasses++;
-                assertBits(o, bitsOf, Double.longBitsToDouble(Oracle.callLong(bitsOf, o)));
+                assertBits(o, packed, Double.longBitsToDouble(packed));
+                refs.assertUnchanged();
             }
             assertEquals(7, subclasses);
-            refs.assertUnchanged();
         }
     }
 
@@ -88,8 +89,7 @@ class FloatViewTest {
         return Oracle.function("lambda x: __import__('struct').unpack('<q', __import__('struct').pack('<d', x))[0]");
     }
 
-    private static void assertBits(long o, long bitsOf, double expected) {
-        long packed = Oracle.callLong(bitsOf, o);
+    private static void assertBits(long o, long packed, double expected) {
         double read = F.value(o);
         assertEquals(packed, Double.doubleToRawLongBits(read), () -> "bits of " + expected);
         assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(read), () -> "raw bits of " + expected);

@@ -71,29 +71,30 @@ class ListTupleViewTest {
             long isExact = owned.add(Oracle.function("lambda l: int(type(l) is list)"));
             long slots = owned.add(Oracle.function("lambda l: (l.__sizeof__() - type(l).__basicsize__) // 8"));
             long pyLen = owned.add(Oracle.function("len"));
-            long[] objects = Oracle.items(lists);
-            var refs = Oracle.RefCounts.of(objects);
             int overAllocated = 0;
             int subclasses = 0;
-            for (long l : objects) {
-                assertEquals(l, L.checked(l));
+            for (long l : Oracle.items(lists)) {
                 boolean exact = Oracle.callLong(isExact, l) == 1;
+                long pySize = Oracle.callLong(pyLen, l);
+                long pySlots = Oracle.callLong(slots, l);
+                var refs = Oracle.RefCounts.of(l);
+                assertEquals(l, L.checked(l));
                 assertEquals(exact, L.isExact(l));
                 if (!exact) subclasses++;
                 long size = PY.PyList_Size(l);
                 assertEquals(size, L.size(l));
-                assertEquals(Oracle.callLong(pyLen, l), L.size(l));
+                assertEquals(pySize, L.size(l));
                 long allocated = L.allocated(l);
-                assertEquals(Oracle.callLong(slots, l), allocated, "allocated vs __sizeof__");
+                assertEquals(pySlots, allocated, "allocated vs __sizeof__");
                 assertTrue(allocated >= size, "allocated >= size");
                 if (allocated > size) overAllocated++;
                 if (allocated == 0) assertEquals(0L, L.items(l), "no item array without slots");
                 else assertNotEquals(0L, L.items(l));
                 assertItems(l, size, true);
+                refs.assertUnchanged();
             }
             assertTrue(overAllocated > 5, overAllocated + " over-allocated lists");
             assertEquals(4, subclasses);
-            refs.assertUnchanged();
         }
     }
 
@@ -146,23 +147,24 @@ class ListTupleViewTest {
             long isExact = owned.add(Oracle.function("lambda t: int(type(t) is tuple)"));
             long slots = owned.add(Oracle.function("lambda t: (t.__sizeof__() - type(t).__basicsize__) // 8"));
             long pyLen = owned.add(Oracle.function("len"));
-            long[] objects = Oracle.items(tuples);
-            var refs = Oracle.RefCounts.of(objects);
             int subclasses = 0;
-            for (long t : objects) {
-                assertEquals(t, T.checked(t));
+            for (long t : Oracle.items(tuples)) {
                 boolean exact = Oracle.callLong(isExact, t) == 1;
+                long pySize = Oracle.callLong(pyLen, t);
+                long pySlots = Oracle.callLong(slots, t);
+                var refs = Oracle.RefCounts.of(t);
+                assertEquals(t, T.checked(t));
                 assertEquals(exact, T.isExact(t));
                 if (!exact) subclasses++;
                 long size = PY.PyTuple_Size(t);
                 assertEquals(size, T.size(t));
-                assertEquals(Oracle.callLong(pyLen, t), T.size(t));
-                assertEquals(Oracle.callLong(slots, t), T.size(t), "inline slots vs __sizeof__");
+                assertEquals(pySize, T.size(t));
+                assertEquals(pySlots, T.size(t), "inline slots vs __sizeof__");
                 assertEquals(t + Live.VIEWS.abi().layout().tupleItems, T.items(t));
                 assertItems(t, size, false);
+                refs.assertUnchanged();
             }
             assertEquals(6, subclasses);
-            refs.assertUnchanged();
         }
     }
 

@@ -84,6 +84,9 @@ class MemoryViewTest {
             for (long mv : views) {
                 long exporter = Oracle.call(obj, mv);
                 try {
+                    String pyAttributes = Oracle.callText(attributes, mv);
+                    String pyBytes = Oracle.callText(tobytes, mv);
+                    long pyRootBytes = Oracle.callLong(rootBytes, mv);
                     var refs = Oracle.RefCounts.of(mv, exporter);
                     assertEquals(mv, MV.checked(mv));
                     assertFalse(MV.isReleased(mv));
@@ -92,7 +95,7 @@ class MemoryViewTest {
                     int ndim = BUF.ndim(view);
                     dims[Math.min(ndim, 4)]++;
 
-                    assertEquals(Oracle.callText(attributes, mv), described(mv), "memoryview attributes");
+                    assertEquals(pyAttributes, described(mv), "memoryview attributes");
                     assertEquals(exporter, BUF.obj(view), "view.obj is memoryview.obj");
 
                     assertEquals(0L, MV.exports(mv));
@@ -132,14 +135,14 @@ class MemoryViewTest {
                         assertEquals(0, MB.flags(mbuf) & PyManagedBufferView.RELEASED);
                         long master = MB.master(mbuf);
                         assertEquals(exporter, BUF.obj(master), "mbuf->master.obj is the exporter");
-                        assertEquals(Oracle.callLong(rootBytes, mv), BUF.len(master), "master.len");
+                        assertEquals(pyRootBytes, BUF.len(master), "master.len");
                         try (var root = Oracle.HeldBuffer.get(exporter, Oracle.PyBUF_SIMPLE)) {
                             assertEquals(root.buf(), BUF.buf(master), "master.buf is the exporter's buffer");
                         }
                         assertAddressesInside(held, BUF.buf(master), BUF.len(master));
                     }
                     assertEquals(0L, MV.exports(mv), "export released");
-                    assertEquals(Oracle.callText(tobytes, mv), HexFormat.of().formatHex(gather(mv)), "tobytes()");
+                    assertEquals(pyBytes, HexFormat.of().formatHex(gather(mv)), "tobytes()");
                     refs.assertUnchanged();
                 } finally {
                     Oracle.decref(exporter);
@@ -180,6 +183,7 @@ class MemoryViewTest {
     @Test
     void managedBufferCountsTheViewsAndReleaseSetsTheFlags() {
         try (var g = Live.gil(); var owned = new Oracle.Owned()) {
+            long valueError = Oracle.exceptionType("ValueError");
             long release = owned.add(Oracle.function("lambda m: m.release()"));
             long slice = owned.add(Oracle.function("lambda m, i: m[i::i + 1]"));
             long nbytes = owned.add(Oracle.function("lambda m: m.nbytes"));
@@ -232,7 +236,7 @@ class MemoryViewTest {
                 long buffer = Oracle.calloc(80);
                 try {
                     assertEquals(-1, PY.PyObject_GetBuffer(mv, buffer, Oracle.PyBUF_FULL_RO));
-                    assertEquals("ValueError", Oracle.takeErrorType(), "a released memoryview exports nothing");
+                    Oracle.takeError(valueError, "a released memoryview exports nothing");
                 } finally {
                     Oracle.free(buffer);
                 }
@@ -251,6 +255,7 @@ class MemoryViewTest {
                     + " memoryview(bytearray(50)), __import__('array').array('b', bytes(50)),"
                     + " memoryview(bytearray(50)).toreadonly()) for s in (1, 2, -1, 7)]");
             long readonly = owned.add(Oracle.function("lambda m: int(m.readonly)"));
+            long bufferError = Oracle.exceptionType("BufferError");
             int writable = 0;
             for (long mv : Oracle.items(list)) {
                 long expected = Oracle.callLong(readonly, mv);
@@ -264,7 +269,7 @@ class MemoryViewTest {
                     long buffer = Oracle.calloc(80);
                     try {
                         assertEquals(-1, PY.PyObject_GetBuffer(mv, buffer, Oracle.PyBUF_FULL_RO | 1));
-                        assertEquals("BufferError", Oracle.takeErrorType());
+                        Oracle.takeError(bufferError, "a writable buffer of a read-only memoryview");
                     } finally {
                         Oracle.free(buffer);
                     }

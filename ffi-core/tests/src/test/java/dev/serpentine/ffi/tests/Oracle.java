@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /**
@@ -118,10 +119,31 @@ final class Oracle {
         return (int) evalLong("__import__('sys').version_info[1]");
     }
 
-    /** Takes the pending Python exception and returns its type name (e.g. {@code BufferError}). */
-    static String takeErrorType() {
-        if (PY.PyErr_Occurred() == 0) return null;
-        return Live.INTERPRETER.error("expected").pythonType();
+    /** A builtin exception type, e.g. {@code BufferError} (a borrowed reference: builtin types live forever). */
+    static long exceptionType(String name) {
+        long t = Live.eval(name);
+        PY.Py_DecRef(t);
+        return t;
+    }
+
+    /**
+     * Asserts that a Python exception of exactly {@code type} is pending, and clears it without running Python code
+     * ({@code PyErr_Fetch}, then the type, value and traceback are released).
+     */
+    static void takeError(long type, String context) {
+        assertNotEquals(0L, PY.PyErr_Occurred(), () -> context + ": no exception set");
+        long slots = calloc(24);
+        try {
+            PY.PyErr_Fetch(slots, slots + 8, slots + 16);
+            long fetched = Live.MEM.getLong(slots);
+            assertEquals(type, fetched, () -> context + ": unexpected exception type");
+        } finally {
+            PY.Py_DecRef(Live.MEM.getLong(slots));
+            PY.Py_DecRef(Live.MEM.getLong(slots + 8));
+            PY.Py_DecRef(Live.MEM.getLong(slots + 16));
+            free(slots);
+        }
+        assertEquals(0L, PY.PyErr_Occurred());
     }
 
     /** A native block from {@code PyMem_RawCalloc}, for out-parameters and {@code Py_buffer}s. */
