@@ -128,6 +128,7 @@ class MemoryViewTest {
                         }
                         assertEquals(ndim == 0, (flags & PyMemoryViewView.SCALAR) != 0, "SCALAR flag");
                         assertElementAddresses(held, view);
+                        assertBufferViewReads(held);
 
                         long mbuf = MV.mbuf(mv);
                         assertEquals(mbuf, MB.checked(mbuf));
@@ -277,6 +278,77 @@ class MemoryViewTest {
             }
             assertEquals(12, writable);
         }
+    }
+
+    @Test
+    void bufferViewReadsStructsFilledByPyBufferFillInfo() {
+        try (var g = Live.gil(); var owned = new Oracle.Owned()) {
+            long bufferError = Oracle.exceptionType("BufferError");
+            for (int n : new int[] {0, 1, 7, 100, 4096}) {
+                long exporter = owned.add(PY.PyBytes_FromStringAndSize(0, n));
+                var refs = Oracle.RefCounts.of(exporter);
+                for (int flags : new int[] {Oracle.PyBUF_SIMPLE, Oracle.PyBUF_RECORDS_RO, Oracle.PyBUF_FULL_RO}) {
+                    for (int readonly : new int[] {0, 1}) {
+                        long view = Oracle.calloc(80);
+                        try {
+                            long data = PY.PyBytes_AsString(exporter);
+                            assertEquals(0, PY.PyBuffer_FillInfo(view, exporter, data, n, readonly, flags));
+                            assertEquals(view, BUF.checked(view));
+                            assertEquals(data, BUF.buf(view));
+                            assertEquals(exporter, BUF.obj(view));
+                            assertEquals(n, BUF.len(view));
+                            assertEquals(1L, BUF.itemsize(view));
+                            assertEquals(readonly != 0, BUF.readonly(view));
+                            assertEquals(1, BUF.ndim(view));
+                            assertEquals((flags & 4) != 0 ? "B" : null, BUF.format(view), "format only on request");
+                            assertEquals((flags & 8) != 0 ? view + PyBufferView.LEN : 0L, BUF.shapeArray(view),
+                                    "FillInfo points shape at len");
+                            assertEquals((flags & 0x10) != 0 ? view + PyBufferView.ITEMSIZE : 0L, BUF.stridesArray(view),
+                                    "FillInfo points strides at itemsize");
+                            if ((flags & 8) != 0) assertEquals(n, BUF.shape(view, 0));
+                            if ((flags & 0x10) != 0) assertEquals(1L, BUF.stride(view, 0));
+                            assertEquals(0L, BUF.suboffsetsArray(view));
+                            assertEquals(0L, BUF.internal(view));
+                            assertBufferViewReads(view);
+                        } finally {
+                            PY.PyBuffer_Release(view);
+                            Oracle.free(view);
+                        }
+                    }
+                }
+                // a writable request for a read-only buffer is refused and fills nothing
+                long view = Oracle.calloc(80);
+                try {
+                    assertEquals(-1, PY.PyBuffer_FillInfo(view, exporter, PY.PyBytes_AsString(exporter), n, 1, 1));
+                    Oracle.takeError(bufferError, "PyBuffer_FillInfo(PyBUF_WRITABLE) of a read-only buffer");
+                    assertEquals(0L, BUF.obj(view));
+                } finally {
+                    Oracle.free(view);
+                }
+                refs.assertUnchanged();
+            }
+        }
+    }
+
+    /** Every {@link PyBufferView} reader against the C offsets of a struct CPython filled. */
+    private static void assertBufferViewReads(Oracle.HeldBuffer held) {
+        assertBufferViewReads(held.address);
+    }
+
+    private static void assertBufferViewReads(long view) {
+        var m = Live.MEM;
+        assertEquals(m.getLong(view), BUF.buf(view));
+        assertEquals(m.getLong(view + 8), BUF.obj(view));
+        assertEquals(m.getLong(view + 16), BUF.len(view));
+        assertEquals(m.getLong(view + 24), BUF.itemsize(view));
+        assertEquals(m.getInt(view + 32) != 0, BUF.readonly(view));
+        assertEquals(m.getInt(view + 36), BUF.ndim(view));
+        long format = m.getLong(view + 40);
+        assertEquals(format == 0 ? null : dev.serpentine.ffi.binding.CStrings.read(m, format), BUF.format(view));
+        assertEquals(m.getLong(view + 48), BUF.shapeArray(view));
+        assertEquals(m.getLong(view + 56), BUF.stridesArray(view));
+        assertEquals(m.getLong(view + 64), BUF.suboffsetsArray(view));
+        assertEquals(m.getLong(view + 72), BUF.internal(view));
     }
 
     /** The memoryview described from memory, in the format of {@link #ATTRIBUTES}. */
