@@ -101,6 +101,11 @@ class MemoryViewTest {
                     assertEquals(0L, MV.exports(mv));
                     try (var held = Oracle.HeldBuffer.get(mv, Oracle.PyBUF_FULL_RO)) {
                         assertEquals(1L, MV.exports(mv), "one export held");
+                        try (var second = Oracle.HeldBuffer.get(mv, Oracle.PyBUF_RECORDS_RO)) {
+                            assertEquals(2L, MV.exports(mv), "two exports held");
+                            assertEquals(held.buf(), second.buf());
+                        }
+                        assertEquals(1L, MV.exports(mv), "one export released");
                         assertEquals(mv, held.obj(), "PyObject_GetBuffer's obj is the memoryview");
                         assertEquals(held.buf(), BUF.buf(view));
                         assertEquals(held.len(), BUF.len(view));
