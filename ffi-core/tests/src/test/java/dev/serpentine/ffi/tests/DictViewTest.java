@@ -72,7 +72,9 @@ class DictViewTest {
             + "    extended = _DvObj(7)\n"
             + "    extended.extra = 'extra'\n"
             + "    owners += [reordered, partial, deleted, extended, _DvObj.__new__(_DvObj)]\n"
-            + "    return owners, [o.__dict__ for o in owners]\n"
+            + "    dicts = [o.__dict__ for o in owners]\n"
+            + "    return owners, dicts + [dicts[0].copy(), reordered.__dict__.copy(), partial.__dict__.copy(),\n"
+            + "                            extended.__dict__.copy()]\n"
             + "def _dv_orphans():\n"
             + "    out = []\n"
             + "    for i in range(20):\n"
@@ -120,7 +122,7 @@ class DictViewTest {
             int split = 0;
             for (long d : dicts) {
                 assertTrue(D.isExact(d));
-                assertTrue(D.walksDirectly(d), "an instance dict of a live owner is walked in place");
+                assertTrue(D.walksDirectly(d), "an instance dict (or its copy) is walked in place");
                 if (Live.MEM.getLong(d + Live.VIEWS.abi().layout().dictValues) != 0 && D.size(d) > 0) split++;
                 assertSameAsPyDictNext(d);
             }
@@ -132,6 +134,11 @@ class DictViewTest {
             assertEquals(List.of("a", "c"), keyNames(dicts[32]));
             assertEquals(List.of("a", "b", "c", "extra"), keyNames(dicts[33]));
             assertEquals(List.of(), keyNames(dicts[34]));
+            // copies of split dicts (split again in 3.9–3.12, fresh non-embedded values in 3.13+)
+            assertEquals(List.of("a", "b", "c"), keyNames(dicts[35]));
+            assertEquals(List.of("c", "a", "b"), keyNames(dicts[36]));
+            assertEquals(List.of("b"), keyNames(dicts[37]));
+            assertEquals(List.of("a", "b", "c", "extra"), keyNames(dicts[38]));
         }
     }
 
