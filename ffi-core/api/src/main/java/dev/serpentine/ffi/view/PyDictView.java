@@ -8,8 +8,8 @@ import dev.serpentine.ffi.binding.CPythonBinding;
  * blocks where that is safe, else through {@code PyDict_Next}.
  *
  * <p>The direct walk is used only for exact dicts with a table this layout knows; it is not used for subclasses
- * (which may override iteration), unknown key kinds, index tables wider than 4 bytes, or split-table values that are
- * not valid. {@link #walksDirectly} tells which path a dict takes.
+ * (which may override iteration), unknown key kinds, index tables wider than 4 bytes, or split-table values
+ * embedded in an object that no longer uses them. {@link #walksDirectly} tells which path a dict takes.
  *
  * <p>The visitor must not run Python code: anything that does (a {@code __hash__}, a callback, releasing the GIL) can
  * resize the dict and free the block being walked.
@@ -59,8 +59,11 @@ public final class PyDictView extends View {
         int kind = mem.getByte(keys + 10);
         if (values == 0) return kind == KIND_GENERAL || kind == KIND_UNICODE;
         if (kind != KIND_SPLIT) return false;
-        // 3.13+: PyDictValues {capacity, size, embedded, valid}; only valid values hold this dict's items.
-        return keysLayout != AbiLayout.DictKeys.LOG2_ORDER_AFTER_VALUES || mem.getByte(values + 3) != 0;
+        // 3.13+: PyDictValues {capacity, size, embedded, valid}. `valid` belongs to values embedded in their object
+        // (set to 0 once the object's dict took over); values the dict allocated itself (embedded == 0, e.g. after
+        // the owner died) are always this dict's, and CPython never initializes their `valid` byte.
+        if (keysLayout != AbiLayout.DictKeys.LOG2_ORDER_AFTER_VALUES) return true;
+        return mem.getByte(values + 2) == 0 || mem.getByte(values + 3) != 0;
     }
 
     /** Visits the entries in insertion order. */
