@@ -24,6 +24,7 @@ final class BufferShape {
     final long items;
 
     BufferShape(NativeMemory mem, long view) {
+        if (view == 0) throw new IllegalArgumentException("Py_buffer address is NULL");
         buf = mem.getLong(view + PyBufferView.BUF);
         len = mem.getLong(view + PyBufferView.LEN);
         long size = mem.getLong(view + PyBufferView.ITEMSIZE);
