@@ -74,6 +74,7 @@ final class BufferShape {
 
     /** CPython's {@code PyBuffer_IsContiguous}, for 'C', 'F' and 'A'. */
     boolean isContiguous(char order) {
+        if (order != 'C' && order != 'F' && order != 'A') throw Orders.bad(order);
         if (suboffsets != null) return false;
         return switch (order) {
             case 'C' -> isC();
