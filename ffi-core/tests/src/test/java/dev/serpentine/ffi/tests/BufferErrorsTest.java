@@ -112,6 +112,42 @@ class BufferErrorsTest {
     }
 
     @Test
+    void malformedStructsAreIllegalArguments() {
+        try (var g = Live.gil(); Natives n = new Natives()) {
+            long data = n.alloc(64);
+            long shape = n.longs(2, 4);
+            long badShape = n.longs(2, -4);
+            long strides = n.longs(4, 1);
+            long[][] structs = {
+                    // ndim, len, shape, strides
+                    {65, 8, shape, strides},
+                    {-1, 8, shape, strides},
+                    {2, -8, shape, strides},
+                    {2, 8, badShape, strides},
+            };
+            for (long[] f : structs) {
+                long view = n.alloc(PyBufferView.SIZE);
+                MEM.putLong(view + PyBufferView.BUF, data);
+                MEM.putLong(view + PyBufferView.LEN, f[1]);
+                MEM.putLong(view + PyBufferView.ITEMSIZE, 1);
+                MEM.putInt(view + PyBufferView.NDIM, (int) f[0]);
+                MEM.putLong(view + PyBufferView.SHAPE, f[2]);
+                MEM.putLong(view + PyBufferView.STRIDES, f[3]);
+                String what = Arrays.toString(f);
+                for (Executable call : List.<Executable>of(
+                        () -> BUFFERS.isContiguous(view, 'C'),
+                        () -> BUFFERS.pointer(view, 0, 0),
+                        () -> BUFFERS.toArray(view, 'F'),
+                        () -> BUFFERS.fromContiguous(view, data, 0, 'C'),
+                        () -> BUFFERS.forEachElement(view, 'C', a -> { throw new AssertionError(what + ": visited"); }))) {
+                    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call, what);
+                    assertTrue(e.getMessage().contains("not a Py_buffer"), e.getMessage());
+                }
+            }
+        }
+    }
+
+    @Test
     void wrongLengthsAreIllegalArgumentsAndTouchNothing() {
         try (var g = Live.gil(); Natives n = new Natives()) {
             Live.exec("_bk_err = bytearray(range(24)); _bk_err_mv = memoryview(_bk_err).cast('h', [3, 4])[::-2]");
