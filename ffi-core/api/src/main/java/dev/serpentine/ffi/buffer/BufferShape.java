@@ -24,6 +24,7 @@ final class BufferShape {
     final long items;
 
     BufferShape(NativeMemory mem, long view) {
+        if (view == 0) throw new IllegalArgumentException("Py_buffer address is NULL");
         buf = mem.getLong(view + PyBufferView.BUF);
         len = mem.getLong(view + PyBufferView.LEN);
         long size = mem.getLong(view + PyBufferView.ITEMSIZE);
@@ -73,6 +74,7 @@ final class BufferShape {
 
     /** CPython's {@code PyBuffer_IsContiguous}, for 'C', 'F' and 'A'. */
     boolean isContiguous(char order) {
+        if (order != 'C' && order != 'F' && order != 'A') throw Orders.bad(order);
         if (suboffsets != null) return false;
         return switch (order) {
             case 'C' -> isC();
