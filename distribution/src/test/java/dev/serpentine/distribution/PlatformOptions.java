@@ -89,11 +89,14 @@ public final class PlatformOptions {
     }
 
     private static Option reactorBundles() {
-        Option[] bundles = new Option[REACTOR_BUNDLES.length];
-        for (int i = 0; i < bundles.length; i++) {
-            bundles[i] = bundle(reactorJar(REACTOR_BUNDLES[i][0], REACTOR_BUNDLES[i][1]).toUri().toString());
-        }
-        return composite(bundles);
+        return composite(reactorJars().stream().map(jar -> bundle(jar.toUri().toString())).toArray(Option[]::new));
+    }
+
+    /** Every jar the reactor builds, in start order. */
+    public static java.util.List<Path> reactorJars() {
+        java.util.List<Path> jars = new java.util.ArrayList<>();
+        for (String[] b : REACTOR_BUNDLES) jars.add(reactorJar(b[0], b[1]));
+        return jars;
     }
 
     /** A bundle of the reactor as built: {@code <root>/<folder>/target/<artifactId>-<version>.jar}. */
