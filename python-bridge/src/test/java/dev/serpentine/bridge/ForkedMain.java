@@ -1,0 +1,205 @@
+package dev.serpentine.bridge;
+
+import dev.serpentine.ffi.InterpreterUnavailableException;
+import dev.serpentine.ffi.binding.RunningInterpreter;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The scenarios that run in a forked JVM (see {@link Fork}). Each prints {@code key=value} lines for the test to
+ * check and exits 0 when it got to its end; anything unexpected escapes and exits non-zero.
+ */
+public final class ForkedMain {
+
+    private ForkedMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "bad-paths" -> badPaths(List.of(args).subList(1, args.length));
+            case "unsupported" -> unsupported(args[1]);
+            case "faulthandler" -> faulthandler(false);
+            case "faulthandler-control" -> faulthandler(true);
+            case "shutdown" -> shutdown(args[1]);
+            case "saturate" -> saturate();
+            default -> throw new IllegalArgumentException("no scenario " + args[0]);
+        }
+        System.out.println("end=reached");
+        System.out.flush();
+        System.exit(0);
+    }
+
+    static PythonRuntime.Builder configured() {
+        return PythonRuntime.builder()
+                .interpreter(System.getProperty("serpentine.test.python", ""))
+                .backend(System.getProperty("serpentine.backend", ""));
+    }
+
+    static Object eval(PythonRuntime rt, String expression) {
+        return rt.call(python -> {
+            try (PyRef r = python.eval(expression)) {
+                return python.toJava(r);
+            }
+        });
+    }
+
+    /** Each path is refused with InterpreterUnavailableException; then the configured interpreter still starts. */
+    private static void badPaths(List<String> paths) {
+        for (int i = 0; i < paths.size(); i++) {
+            try {
+                PythonRuntime rt = PythonRuntime.builder().interpreter(paths.get(i))
+                        .backend(System.getProperty("serpentine.backend", "")).start();
+                System.out.println("refused" + i + "=NOT REFUSED: " + rt);
+            } catch (InterpreterUnavailableException e) {
+                System.out.println("refused" + i + "=" + e.getMessage().replace('\n', ' '));
+            }
+            System.out.println("initialized" + i + "=" + (RunningInterpreter.current() != null));
+        }
+        PythonRuntime rt = configured().start();
+        System.out.println("started=" + eval(rt, "__import__('sys').version.split()[0]"));
+    }
+
+    /** An interpreter no ABI bundle is for: refused before CPython is loaded or initialized. */
+    private static void unsupported(String python) {
+        try {
+            PythonRuntime rt = PythonRuntime.builder().interpreter(python)
+                    .backend(System.getProperty("serpentine.backend", "")).start();
+            System.out.println("refused=NOT REFUSED: " + rt);
+        } catch (InterpreterUnavailableException e) {
+            System.out.println("refused=" + e.getMessage().replace('\n', ' '));
+        }
+        System.out.println("initialized=" + (RunningInterpreter.current() != null));
+        PythonRuntime rt = configured().start();
+        System.out.println("started=" + eval(rt, "__import__('sys').version.split()[0]"));
+    }
+
+    /**
+     * With PYTHONFAULTHANDLER/PYTHONDEVMODE in the environment (set by the test): faulthandler stays off, and
+     * JIT-compiled code whose null checks are implicit (SIGSEGV, handled by the JVM) keeps working. The control
+     * turns faulthandler on from Python, which must kill the JVM at the first such NullPointerException.
+     */
+    private static void faulthandler(boolean control) {
+        PythonRuntime rt = configured().start();
+        System.out.println("faulthandler=" + eval(rt, "__import__('faulthandler').is_enabled()"));
+        System.out.println("devmode=" + eval(rt, "__import__('sys').flags.dev_mode"));
+        if (control) {
+            rt.call(python -> {
+                python.exec("import faulthandler; faulthandler.enable()");
+                return null;
+            });
+            System.out.println("control=faulthandler enabled");
+        }
+        System.out.flush();
+        int[] array = new int[3];
+        long sum = 0;
+        for (int i = 0; i < 200_000; i++) sum += length(array); // C2 compiles length() with an implicit null check
+        int npes = 0;
+        for (int i = 0; i < 20_000; i++) {
+            try {
+                sum += length(null);
+            } catch (NullPointerException e) {
+                npes++;
+            }
+        }
+        System.out.println("npes=" + npes + " (" + sum + ")");
+        System.out.println("after=" + eval(rt, "6 * 7"));
+    }
+
+    private static int length(int[] a) {
+        return a.length;
+    }
+
+    /** Shutdown refuses calls, a start with the same interpreter attaches to the same CPython, others are refused. */
+    private static void shutdown(String otherInterpreter) {
+        PythonRuntime first = configured().start();
+        first.call(python -> {
+            python.exec("_survivor = 'set before shutdown'");
+            return null;
+        });
+        PyRef kept = first.call(python -> python.eval("_survivor"));
+        long live = first.liveHandles();
+        first.shutdown();
+        System.out.println("first.isShutdown=" + first.isShutdown());
+        System.out.println("first.call=" + refusal(() -> eval(first, "1")));
+        System.out.println("first.callTimeout=" + refusal(() -> first.call(p -> 1, Duration.ofSeconds(1))));
+        System.out.println("first.submit=" + refusal(() -> first.submit(p -> 1)));
+        PythonRuntime second = configured().start();
+        System.out.println("second.isNew=" + (second != first));
+        System.out.println("second.survivor=" + eval(second, "_survivor"));
+        System.out.println("second.abi_info=" + eval(second, "__import__('serpentine').abi_info()['backend']"));
+        System.out.println("second.again=" + (configured().start() == second));
+        System.out.println("other.whileRunning=" + refusal(() -> PythonRuntime.builder().interpreter(otherInterpreter)
+                .backend(System.getProperty("serpentine.backend", "")).start()));
+        System.out.println("first.callAfterSecond=" + refusal(() -> eval(first, "1")));
+        // A handle from before the shutdown is still a valid reference; closing it drops it.
+        System.out.println("kept=" + second.call(python -> python.toJava(kept)));
+        kept.close();
+        System.out.println("live=" + (second.liveHandles() == live - 1));
+        second.shutdown();
+        System.out.println("other.afterShutdown=" + refusal(() -> PythonRuntime.builder().interpreter(otherInterpreter)
+                .backend(System.getProperty("serpentine.backend", "")).start()));
+        PythonRuntime third = configured().start();
+        System.out.println("third.survivor=" + eval(third, "_survivor"));
+        System.out.println("first.callAfterThird=" + refusal(() -> eval(first, "1")));
+        System.out.println("second.callAfterThird=" + refusal(() -> eval(second, "1")));
+    }
+
+    private static String refusal(Runnable r) {
+        try {
+            r.run();
+            return "NOT REFUSED";
+        } catch (InterpreterUnavailableException e) {
+            return "InterpreterUnavailableException";
+        } catch (RuntimeException e) {
+            return e.getClass().getName() + ": " + e.getMessage();
+        }
+    }
+
+    /** -Dserpentine.gil.queue=2 -Dserpentine.gil.workers=1: one running, two queued, the next is rejected. */
+    private static void saturate() throws Exception {
+        PythonRuntime rt = configured().start();
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicInteger ran = new AtomicInteger();
+        CompletableFuture<Object> blocker = rt.submit(python -> {
+            started.countDown();
+            python.exec("import time; time.sleep(0.5)");
+            return ran.incrementAndGet();
+        });
+        if (!started.await(10, TimeUnit.SECONDS)) throw new IllegalStateException("the blocker never started");
+        List<CompletableFuture<Integer>> queued = new ArrayList<>();
+        for (int i = 0; i < 2; i++) queued.add(rt.submit(python -> ran.incrementAndGet()));
+        try {
+            rt.submit(python -> ran.incrementAndGet());
+            System.out.println("rejected=NOT REJECTED");
+        } catch (RejectedExecutionException e) {
+            System.out.println("rejected=" + e.getMessage());
+        }
+        if (VirtualThreads.SUPPORTED) {
+            String[] seen = new String[1];
+            Thread v = VirtualThreads.start(() -> {
+                try {
+                    rt.call(python -> ran.incrementAndGet());
+                    seen[0] = "NOT REJECTED";
+                } catch (RejectedExecutionException e) {
+                    seen[0] = "RejectedExecutionException";
+                }
+            });
+            v.join(10_000);
+            System.out.println("virtualRejected=" + seen[0]);
+        } else {
+            System.out.println("virtualRejected=RejectedExecutionException");
+        }
+        blocker.get(10, TimeUnit.SECONDS);
+        for (CompletableFuture<Integer> f : queued) f.get(10, TimeUnit.SECONDS);
+        System.out.println("ran=" + ran.get());
+        // Once drained, the executor takes work again.
+        System.out.println("afterwards=" + rt.submit(python -> 42).get(10, TimeUnit.SECONDS));
+    }
+}
