@@ -93,7 +93,9 @@ final class GilExecutor {
 
         void run(CPythonRuntime runtime) {
             try {
-                future.complete(runtime.callHere(task));
+                // A task starts when it holds the GIL, not when a worker takes it off the queue: a caller whose
+                // timeout expired (or who cancelled) while this worker waited for the GIL was told it did not run.
+                future.complete(runtime.callHere(python -> future.isDone() ? null : task.call(python)));
             } catch (Throwable t) {
                 future.completeExceptionally(t);
             }
