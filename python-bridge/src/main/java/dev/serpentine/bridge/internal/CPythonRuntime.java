@@ -106,6 +106,9 @@ public final class CPythonRuntime implements PythonRuntime {
     @Override
     public <T> T call(GilTask<T> task, Duration timeout) {
         checkRunning();
+        // A thread that holds the GIL already (a nested call) runs the task itself: a worker would wait for the GIL
+        // this thread holds while this thread waits for the worker, until the timeout.
+        if (!Threads.isVirtual(Thread.currentThread()) && py.PyGILState_Check() != 0) return callHere(task);
         return await(submit(task), timeout);
     }
 
