@@ -142,7 +142,10 @@ final class PythonScope implements Python {
                     }
                 }
             }
-            return owned(py.PyObject_Call(callable.address(), tuple, dict), "calling " + typeName(callable)); // new
+            long result = py.PyObject_Call(callable.address(), tuple, dict); // new
+            // typeName runs Python code: only when no exception is pending (a failure that set none)
+            if (result == 0 && py.PyErr_Occurred() == 0) throw in.error("calling " + typeName(callable));
+            return owned(result, "calling");
         } finally {
             py.Py_DecRef(dict);
             py.Py_DecRef(tuple);
