@@ -3,6 +3,8 @@ package dev.serpentine.bridge;
 import dev.serpentine.ffi.InterpreterUnavailableException;
 import dev.serpentine.ffi.binding.RunningInterpreter;
 
+import dev.serpentine.bridge.internal.InternalAccess;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +31,8 @@ public final class ForkedMain {
             case "faulthandler-control" -> faulthandler(true);
             case "shutdown" -> shutdown(args[1]);
             case "saturate" -> saturate();
+            case "rebind-while-submitting" -> rebindWhileSubmitting();
+            case "shutdown-inside-task" -> shutdownInsideTask();
             default -> throw new IllegalArgumentException("no scenario " + args[0]);
         }
         System.out.println("end=reached");
@@ -201,5 +205,78 @@ public final class ForkedMain {
         System.out.println("ran=" + ran.get());
         // Once drained, the executor takes work again.
         System.out.println("afterwards=" + rt.submit(python -> 42).get(10, TimeUnit.SECONDS));
+    }
+
+    /**
+     * A task holding the GIL submits for the first time (the GIL executor is created) while an ABI bundle is being
+     * rebound on another thread, which verifies it against the live interpreter (it needs the GIL).
+     */
+    private static void rebindWhileSubmitting() throws Exception {
+        PythonRuntime rt = configured().start();
+        AtomicInteger phase = new AtomicInteger();
+        Thread[] rebinder = new Thread[1];
+        Object[] submitted = new Object[1];
+        Thread holder = new Thread(() -> submitted[0] = rt.call(python -> {
+            phase.set(1); // holding the GIL
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (System.nanoTime() < deadline && !insideVerify(rebinder[0])) Thread.onSpinWait();
+            System.out.println("rebinderHoldsRuntime=" + insideVerify(rebinder[0]));
+            return rt.submit(p -> 42);
+        }), "gil-holder");
+        rebinder[0] = new Thread(() -> {
+            while (phase.get() != 1) Thread.onSpinWait();
+            InternalAccess.rebind(rt);
+        }, "rebinder");
+        rebinder[0].start();
+        holder.start();
+        holder.join(15_000);
+        rebinder[0].join(15_000);
+        boolean deadlocked = holder.isAlive() || rebinder[0].isAlive();
+        System.out.println("deadlock=" + deadlocked);
+        if (deadlocked) {
+            System.out.flush();
+            Runtime.getRuntime().halt(3);
+        }
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Integer> f = (CompletableFuture<Integer>) submitted[0];
+        System.out.println("submitted=" + f.get(10, TimeUnit.SECONDS));
+        System.out.println("abi=" + rt.abi().tag());
+    }
+
+    /** Whether {@code t} is verifying an ABI bundle, which rebind does holding the runtime's monitor. */
+    private static boolean insideVerify(Thread t) {
+        if (t == null) return false;
+        for (StackTraceElement e : t.getStackTrace()) {
+            if (e.getClassName().endsWith(".AbiVerifier") && e.getMethodName().equals("verify")) return true;
+        }
+        return false;
+    }
+
+    /**
+     * shutdown() from inside a task while a GIL worker has taken a task and waits for the GIL this thread holds:
+     * it must neither wait for that worker (it cannot finish) nor let the task run after the shutdown.
+     */
+    private static void shutdownInsideTask() throws Exception {
+        PythonRuntime rt = configured().start();
+        System.out.println("warm=" + rt.submit(p -> 1).get(10, TimeUnit.SECONDS));
+        AtomicInteger ran = new AtomicInteger();
+        Object[] waiting = new Object[1];
+        long ms = rt.call(python -> {
+            waiting[0] = rt.submit(p -> ran.incrementAndGet());
+            long spin = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500); // a worker takes it and waits for the GIL
+            while (System.nanoTime() < spin) Thread.onSpinWait();
+            long t0 = System.nanoTime();
+            rt.shutdown();
+            return (System.nanoTime() - t0) / 1_000_000;
+        });
+        System.out.println("shutdownMillis=" + ms);
+        CompletableFuture<?> f = (CompletableFuture<?>) waiting[0];
+        try {
+            System.out.println("waiting=" + f.get(10, TimeUnit.SECONDS));
+        } catch (java.util.concurrent.ExecutionException e) {
+            System.out.println("waiting=" + e.getCause().getClass().getSimpleName());
+        }
+        Thread.sleep(300);
+        System.out.println("ran=" + ran.get());
     }
 }

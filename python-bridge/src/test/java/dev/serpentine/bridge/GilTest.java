@@ -310,4 +310,27 @@ class GilTest {
         assertEquals("3", r.value("ran"), "the blocker and the two queued tasks ran: " + r);
         assertEquals("42", r.value("afterwards"), r.toString());
     }
+
+    /**
+     * An ABI rebind (OSGi: a newer ABI bundle appears) verifies the bundle with the GIL; a task holding the GIL that
+     * submits for the first time must not wait for a lock that rebind holds while it waits for the GIL.
+     */
+    @Test
+    void aRebindAndAFirstSubmitFromATaskDoNotDeadlock() throws Exception {
+        Fork.Result r = Fork.run(List.of(), Map.of(), 60, "rebind-while-submitting");
+        assertEquals("true", r.value("rebinderHoldsRuntime"), "the scenario set up the race: " + r);
+        assertEquals("false", r.value("deadlock"), r.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals("42", r.value("submitted"), r.toString());
+    }
+
+    /** shutdown() from inside a task neither blocks with the GIL held nor lets a waiting task run afterwards. */
+    @Test
+    void shutdownInsideATaskDoesNotBlockWithTheGilHeld() throws Exception {
+        Fork.Result r = Fork.run(List.of(), Map.of(), 60, "shutdown-inside-task");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(Long.parseLong(r.value("shutdownMillis")) < 1_000, "shutdown blocked with the GIL held: " + r);
+        assertEquals("InterpreterUnavailableException", r.value("waiting"), r.toString());
+        assertEquals("0", r.value("ran"), "a task ran after shutdown: " + r);
+    }
 }
