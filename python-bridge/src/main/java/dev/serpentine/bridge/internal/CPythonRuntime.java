@@ -38,6 +38,8 @@ public final class CPythonRuntime implements PythonRuntime {
     private final References refs;
     private volatile CPythonViews views;
     private volatile GilExecutor executor;
+    /** Guards the executor's creation only: never held while waiting for the GIL (rebind holds {@code this} so). */
+    private final Object executorLock = new Object();
     private volatile boolean shutdown;
 
     CPythonRuntime(RunningInterpreter interpreter, CPythonViews views) {
@@ -121,7 +123,7 @@ public final class CPythonRuntime implements PythonRuntime {
     private GilExecutor executor() {
         GilExecutor e = executor;
         if (e == null) {
-            synchronized (this) {
+            synchronized (executorLock) {
                 e = executor;
                 if (e == null) executor = e = new GilExecutor(this);
             }
