@@ -63,16 +63,20 @@ final class GilExecutor {
             } catch (InterruptedException e) {
                 return;
             }
-            if (job != null && !job.future.isDone()) job.run(runtime);
+            if (job != null && !job.future.isDone()) job.run(this);
         }
     }
 
-    /** Refuses new tasks, cancels the queued ones, and waits a bounded time for running ones. */
+    /**
+     * Refuses new tasks, cancels the queued ones (and those a worker took but that do not hold the GIL yet), and
+     * waits a bounded time for running ones — unless the caller holds the GIL, which those would wait for.
+     */
     void shutdown() {
         shutdown = true;
         for (Job<?> j = queue.poll(); j != null; j = queue.poll()) {
             j.future.completeExceptionally(new InterpreterUnavailableException("the Python runtime was shut down"));
         }
+        if (runtime.interpreter().binding().PyGILState_Check() != 0) return; // never block holding the GIL
         for (Thread t : workers) {
             try {
                 t.join(10_000);
@@ -91,11 +95,19 @@ final class GilExecutor {
             this.task = task;
         }
 
-        void run(CPythonRuntime runtime) {
+        void run(GilExecutor owner) {
             try {
                 // A task starts when it holds the GIL, not when a worker takes it off the queue: a caller whose
-                // timeout expired (or who cancelled) while this worker waited for the GIL was told it did not run.
-                future.complete(runtime.callHere(python -> future.isDone() ? null : task.call(python)));
+                // timeout expired (or who cancelled) while this worker waited for the GIL was told it did not run,
+                // and a shutdown meanwhile cancels it like a queued one.
+                future.complete(owner.runtime.callHere(python -> {
+                    if (future.isDone()) return null;
+                    if (owner.shutdown) {
+                        future.completeExceptionally(new InterpreterUnavailableException("the Python runtime was shut down"));
+                        return null;
+                    }
+                    return task.call(python);
+                }));
             } catch (Throwable t) {
                 future.completeExceptionally(t);
             }
