@@ -131,6 +131,22 @@ class ErrorsTest {
         assertTrue(e.traceback().contains("in __call__"), e.traceback());
     }
 
+    /** A message with a lone surrogate (a file name with an undecodable byte) arrives intact, as does its traceback. */
+    @Test
+    void messagesWithLoneSurrogatesArriveIntact() {
+        PythonException e = failing(python -> {
+            python.exec("import os\n"
+                    + "def _open(name):\n"
+                    + "    raise ValueError('cannot read ' + name)\n"
+                    + "_open(os.fsdecode(b'data-\\xff.json'))\n");
+            return null;
+        });
+        assertEquals("ValueError", e.pythonType());
+        assertEquals("cannot read data-\uDCFF.json", e.pythonMessage());
+        assertTrue(e.traceback().contains("line 3, in _open"), e.traceback());
+        assertTrue(e.traceback().contains("ValueError: cannot read data-\uDCFF.json"), e.traceback());
+    }
+
     @Test
     void aFailedCallDropsItsArguments() {
         RT.call(python -> {

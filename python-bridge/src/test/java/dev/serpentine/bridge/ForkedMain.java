@@ -33,6 +33,7 @@ public final class ForkedMain {
             case "saturate" -> saturate();
             case "rebind-while-submitting" -> rebindWhileSubmitting();
             case "shutdown-inside-task" -> shutdownInsideTask();
+            case "submit-shutdown-race" -> submitShutdownRace(Integer.parseInt(args[1]));
             default -> throw new IllegalArgumentException("no scenario " + args[0]);
         }
         System.out.println("end=reached");
@@ -278,5 +279,51 @@ public final class ForkedMain {
         }
         Thread.sleep(300);
         System.out.println("ran=" + ran.get());
+    }
+
+    /**
+     * Submissions racing a shutdown: each must end (run, or be refused or cancelled) — never stay queued with no
+     * worker left to take it. Each round starts a new runtime on the same CPython.
+     */
+    private static void submitShutdownRace(int rounds) throws Exception {
+        long hung = 0;
+        long total = 0;
+        for (int round = 0; round < rounds; round++) {
+            PythonRuntime rt = configured().start();
+            rt.submit(p -> 1).get(10, TimeUnit.SECONDS);
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            List<CompletableFuture<Integer>> futures = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<Thread> submitters = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                Thread t = new Thread(() -> {
+                    while (!stop.get()) {
+                        try {
+                            futures.add(rt.submit(p -> 1));
+                        } catch (InterpreterUnavailableException | RejectedExecutionException e) {
+                            // refused: fine
+                        }
+                    }
+                });
+                t.start();
+                submitters.add(t);
+            }
+            Thread.sleep(1 + round % 3);
+            rt.shutdown();
+            stop.set(true);
+            for (Thread t : submitters) t.join(10_000);
+            for (CompletableFuture<Integer> f : futures) {
+                total++;
+                try {
+                    f.get(2, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    hung++;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    // refused after the shutdown: fine
+                }
+            }
+            if (hung > 0) break;
+        }
+        System.out.println("futures=" + total);
+        System.out.println("hung=" + hung);
     }
 }
