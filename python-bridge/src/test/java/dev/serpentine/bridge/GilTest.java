@@ -333,4 +333,16 @@ class GilTest {
         assertEquals("InterpreterUnavailableException", r.value("waiting"), r.toString());
         assertEquals("0", r.value("ran"), "a task ran after shutdown: " + r);
     }
+
+    /**
+     * Submissions racing a shutdown all end — run, refused or cancelled; none stays queued with no worker left (a
+     * stress over many runtimes on the same CPython: the window is small, so the rounds are many).
+     */
+    @Test
+    void submissionsRacingAShutdownAllEnd() throws Exception {
+        Fork.Result r = Fork.run(List.of(), Map.of(), 180, "submit-shutdown-race", "300");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(Long.parseLong(r.value("futures")) > 1000, r.toString());
+        assertEquals("0", r.value("hung"), "futures that never ended: " + r);
+    }
 }

@@ -49,6 +49,11 @@ final class GilExecutor {
             throw new RejectedExecutionException("the GIL executor is saturated: " + capacity + " tasks are waiting"
                     + " for the GIL; raise -D" + QUEUE + " or -D" + WORKERS + ", or call from platform threads");
         }
+        // A shutdown between the check above and the offer drained the queue before this job got in, and the
+        // workers are gone: take it back, or it would wait forever.
+        if (shutdown && queue.remove(job)) {
+            job.future.completeExceptionally(new InterpreterUnavailableException("the Python runtime was shut down"));
+        }
         job.future.whenComplete((r, e) -> {
             if (job.future.isCancelled()) queue.remove(job);
         });
