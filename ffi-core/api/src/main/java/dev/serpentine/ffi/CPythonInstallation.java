@@ -64,11 +64,16 @@ public record CPythonInstallation(Path home, Path library, PythonVersion version
                 + " (CPython must be built with --enable-shared to be embedded)");
     }
 
-    /** A shared libpython: its home is the nearest enclosing directory that holds {@code lib/python3.X}. */
+    /**
+     * A shared libpython: its home is the nearest enclosing directory that holds {@code lib/python3.X}, below the
+     * filesystem root. The root is never a home: on merged-/usr systems {@code /lib} is {@code /usr/lib}, so
+     * {@code /lib/python3.X} is the distribution's own standard library, and a libpython outside any Python tree
+     * would silently be paired with another build's stdlib.
+     */
     public static CPythonInstallation fromLibrary(Path library) {
         Path lib = library.toAbsolutePath().normalize();
         PythonVersion v = versionOfLibrary(lib);
-        for (Path dir = lib.getParent(); dir != null; dir = dir.getParent()) {
+        for (Path dir = lib.getParent(); dir != null && dir.getParent() != null; dir = dir.getParent()) {
             if (Files.isDirectory(dir.resolve("lib").resolve("python" + v.minorVersion()))) {
                 return fromLibrary(lib, dir, "library " + lib);
             }
