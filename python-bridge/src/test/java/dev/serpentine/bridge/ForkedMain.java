@@ -34,6 +34,7 @@ public final class ForkedMain {
             case "rebind-while-submitting" -> rebindWhileSubmitting();
             case "shutdown-inside-task" -> shutdownInsideTask();
             case "submit-shutdown-race" -> submitShutdownRace(Integer.parseInt(args[1]));
+            case "subinterpreter" -> subinterpreter();
             default -> throw new IllegalArgumentException("no scenario " + args[0]);
         }
         System.out.println("end=reached");
@@ -325,5 +326,38 @@ public final class ForkedMain {
         }
         System.out.println("futures=" + total);
         System.out.println("hung=" + hung);
+    }
+
+    /**
+     * Python code creates a sub-interpreter, which makes CPython disable PyGILState_Check for good (it then answers
+     * 1 on every thread). A handle closed afterwards on a platform thread without the GIL must still take the GIL
+     * before its decref — here the decref runs a __del__, i.e. Python code.
+     */
+    private static void subinterpreter() throws Exception {
+        PythonRuntime rt = configured().start();
+        var py = RunningInterpreter.current().binding();
+        System.out.println("checkBefore=" + py.PyGILState_Check());
+        rt.call(python -> {
+            python.exec("try:\n    import _interpreters as _si\nexcept ImportError:\n    import _xxsubinterpreters as _si\n"
+                    + "_si.destroy(_si.create())\n");
+            return null;
+        });
+        System.out.println("checkAfter=" + py.PyGILState_Check());
+        System.out.flush();
+        for (int i = 0; i < 20; i++) {
+            PyRef r = rt.call(python -> python.eval("type('D', (), {'__del__': lambda self: __import__('builtins')"
+                    + ".__setattr__('_deleted', getattr(__import__('builtins'), '_deleted', 0) + 1)})()"));
+            Thread t = new Thread(r::close);
+            t.start();
+            t.join(10_000);
+        }
+        System.out.println("deleted=" + eval(rt, "getattr(__import__('builtins'), '_deleted', 0)"));
+        // a virtual thread's close is still queued, and drained by the next GIL entry
+        if (VirtualThreads.SUPPORTED) {
+            PyRef r = rt.call(python -> python.eval("[]"));
+            Thread v = VirtualThreads.start(r::close);
+            v.join(10_000);
+        }
+        System.out.println("afterwards=" + eval(rt, "6 * 7"));
     }
 }

@@ -340,6 +340,8 @@ class GilTest {
      */
     @Test
     void submissionsRacingAShutdownAllEnd() throws Exception {
+        // Java-side executor logic, the same for every interpreter: once per backend and JDK, at 3.13
+        assumeTrue(RT.version().minor() == 13, "runs in the cp313 executions");
         Fork.Result r = Fork.run(List.of(), Map.of(), 180, "submit-shutdown-race", "300");
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(Long.parseLong(r.value("futures")) > 1000, r.toString());

@@ -1,11 +1,13 @@
 package dev.serpentine.bridge.internal;
 
+import dev.serpentine.bridge.Fork;
 import dev.serpentine.bridge.PyRef;
 import dev.serpentine.bridge.VirtualThreads;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static dev.serpentine.bridge.internal.TestRuntime.RT;
 import static dev.serpentine.bridge.internal.TestRuntime.pendingDecrefs;
@@ -156,6 +158,22 @@ class ReferencesTest {
             assertFalse(pendingDecrefs().contains(target.address()), "a platform thread takes the GIL itself");
             assertEquals(1, refcount(target));
         }
+    }
+
+    /**
+     * Once Python code has created a sub-interpreter, CPython disables PyGILState_Check for good (it answers 1 on
+     * every thread). A close on a platform thread without the GIL must still take it before the decref — which here
+     * runs a {@code __del__}: without the GIL, that kills the JVM. In a fork: the change is process-wide.
+     */
+    @Test
+    void aCloseAfterPythonCreatedASubInterpreterStillTakesTheGil() throws Exception {
+        Fork.Result r = Fork.run(List.of("-XX:-CreateCoredumpOnCrash", "-XX:ErrorFile=/dev/null"), Map.of(), 120,
+                "subinterpreter");
+        assertEquals("0", r.value("checkBefore"), r.toString());
+        assertEquals("1", r.value("checkAfter"), "CPython disabled PyGILState_Check, as this test assumes: " + r);
+        assertEquals(0, r.exitCode(), "the JVM died: " + r);
+        assertEquals("20", r.value("deleted"), r.toString());
+        assertEquals("42", r.value("afterwards"), r.toString());
     }
 
     /** Lets garbage from earlier tests reach the Cleaner, so that the live count moves only for this test. */
