@@ -358,6 +358,26 @@ public final class ForkedMain {
             Thread v = VirtualThreads.start(r::close);
             v.join(10_000);
         }
+        // a timed call from a thread that does not hold the GIL still times out while another thread holds it
+        AtomicInteger phase = new AtomicInteger();
+        Thread holder = new Thread(() -> rt.call(python -> {
+            phase.set(1);
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (System.nanoTime() < until && phase.get() != 2) Thread.onSpinWait();
+            return null;
+        }));
+        holder.start();
+        while (phase.get() != 1) Thread.onSpinWait();
+        long t0 = System.nanoTime();
+        try {
+            rt.call(python -> 1, Duration.ofMillis(200));
+            System.out.println("timedCall=NOT TIMED OUT");
+        } catch (dev.serpentine.bridge.GilTimeoutException e) {
+            System.out.println("timedCall=GilTimeoutException");
+        }
+        System.out.println("timedCallMillis=" + (System.nanoTime() - t0) / 1_000_000);
+        phase.set(2);
+        holder.join(10_000);
         System.out.println("afterwards=" + eval(rt, "6 * 7"));
     }
 }

@@ -32,6 +32,11 @@ public final class CPythonRuntime implements PythonRuntime {
 
     private static References references;
     private static long mainDict;
+    /**
+     * Per thread, how deep it is in this bridge's GIL scopes (tasks, upcalls): more than 0 means it holds the GIL.
+     * Kept in Java because PyGILState_Check answers 1 on every thread once a sub-interpreter has been created.
+     */
+    private static final ThreadLocal<int[]> GIL_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
 
     private final RunningInterpreter interpreter;
     private final CPythonBinding py;
@@ -110,7 +115,7 @@ public final class CPythonRuntime implements PythonRuntime {
         checkRunning();
         // A thread that holds the GIL already (a nested call) runs the task itself: a worker would wait for the GIL
         // this thread holds while this thread waits for the worker, until the timeout.
-        if (!Threads.isVirtual(Thread.currentThread()) && py.PyGILState_Check() != 0) return callHere(task);
+        if (holdsGil()) return callHere(task);
         return await(submit(task), timeout);
     }
 
@@ -149,9 +154,20 @@ public final class CPythonRuntime implements PythonRuntime {
         }
     }
 
+    /** Whether this thread holds the GIL inside one of the bridge's scopes (a task or an upcall). */
+    static boolean holdsGil() {
+        return GIL_DEPTH.get()[0] > 0;
+    }
+
+    /** Marks this thread as holding the GIL (right after taking it) or not (right before releasing it). */
+    static void gilScope(int delta) {
+        GIL_DEPTH.get()[0] += delta;
+    }
+
     /** Runs {@code task} on this platform thread with the GIL ({@code PyGILState_Ensure}; nesting is fine). */
     <T> T callHere(GilTask<T> task) {
         int state = py.PyGILState_Ensure();
+        gilScope(1);
         PythonScope scope = new PythonScope(this);
         try {
             refs.drain();
@@ -162,6 +178,7 @@ public final class CPythonRuntime implements PythonRuntime {
             throw new SerpentineException("a GIL task failed: " + e, e);
         } finally {
             scope.close();
+            gilScope(-1);
             py.PyGILState_Release(state);
         }
     }

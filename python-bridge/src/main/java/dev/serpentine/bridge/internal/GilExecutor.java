@@ -81,7 +81,7 @@ final class GilExecutor {
         for (Job<?> j = queue.poll(); j != null; j = queue.poll()) {
             j.future.completeExceptionally(new InterpreterUnavailableException("the Python runtime was shut down"));
         }
-        if (runtime.interpreter().binding().PyGILState_Check() != 0) return; // never block holding the GIL
+        if (CPythonRuntime.holdsGil()) return; // never block holding the GIL
         for (Thread t : workers) {
             try {
                 t.join(10_000);

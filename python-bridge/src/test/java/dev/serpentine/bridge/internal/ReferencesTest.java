@@ -173,6 +173,7 @@ class ReferencesTest {
         assertEquals("1", r.value("checkAfter"), "CPython disabled PyGILState_Check, as this test assumes: " + r);
         assertEquals(0, r.exitCode(), "the JVM died: " + r);
         assertEquals("20", r.value("deleted"), r.toString());
+        assertEquals("GilTimeoutException", r.value("timedCall"), "a timed call still times out: " + r);
         assertEquals("42", r.value("afterwards"), r.toString());
     }
 
