@@ -35,6 +35,7 @@ public final class ForkedMain {
             case "shutdown-inside-task" -> shutdownInsideTask();
             case "submit-shutdown-race" -> submitShutdownRace(Integer.parseInt(args[1]));
             case "subinterpreter" -> subinterpreter();
+            case "deep-reentry" -> deepReentry(Long.parseLong(args[1]));
             default -> throw new IllegalArgumentException("no scenario " + args[0]);
         }
         System.out.println("end=reached");
@@ -378,6 +379,39 @@ public final class ForkedMain {
         System.out.println("timedCallMillis=" + (System.nanoTime() - t0) / 1_000_000);
         phase.set(2);
         holder.join(10_000);
+        System.out.println("afterwards=" + eval(rt, "6 * 7"));
+    }
+
+    /**
+     * Python → Java → Python … nested ever deeper on a thread with {@code stackSize} bytes of stack: each depth ends
+     * with its result or an exception, never with the JVM gone (an exception escaping an FFM upcall ends the JVM).
+     */
+    private static void deepReentry(long stackSize) throws Exception {
+        PythonRuntime rt = configured().start();
+        InternalAccess.installReentry(rt);
+        for (int depth : new int[]{5, 20, 100, 200, 1000}) {
+            Object[] out = new Object[1];
+            Thread t = new Thread(null, () -> {
+                try {
+                    out[0] = eval(rt, "_reentry_r(" + depth + ")");
+                } catch (dev.serpentine.ffi.PythonException e) {
+                    out[0] = e.pythonType() + ": " + e.pythonMessage();
+                } catch (Throwable e) {
+                    out[0] = e.toString();
+                }
+            }, "reentry", stackSize);
+            t.start();
+            t.join(60_000);
+            System.out.println("depth" + depth + "=" + out[0]);
+            System.out.flush();
+        }
+        Object overflow;
+        try {
+            overflow = eval(rt, "__import__('_reentry').overflow()");
+        } catch (dev.serpentine.ffi.PythonException e) {
+            overflow = e.pythonType() + ": " + e.pythonMessage();
+        }
+        System.out.println("javaRecursion=" + overflow);
         System.out.println("afterwards=" + eval(rt, "6 * 7"));
     }
 }

@@ -347,4 +347,25 @@ class GilTest {
         assertTrue(Long.parseLong(r.value("futures")) > 1000, r.toString());
         assertEquals("0", r.value("hung"), "futures that never ended: " + r);
     }
+
+    /**
+     * Python and Java calling each other ever deeper on one thread: a clean RecursionError naming the limit, never
+     * a dead JVM (a StackOverflowError escaping an FFM upcall ends the process), on 1 MB and 256 KB thread stacks.
+     */
+    @Test
+    void deepPythonJavaReentryIsARecursionErrorNotADeadJvm() throws Exception {
+        for (String stack : List.of("1048576", "262144")) {
+            Fork.Result r = Fork.run(List.of("-XX:-CreateCoredumpOnCrash", "-XX:ErrorFile=/dev/null"), Map.of(), 120,
+                    "deep-reentry", stack);
+            assertEquals(0, r.exitCode(), "stack " + stack + ": " + r);
+            assertEquals("0", r.value("depth5"), r.toString());
+            assertEquals("0", r.value("depth20"), r.toString());
+            for (String deep : List.of("depth100", "depth200", "depth1000")) {
+                String v = r.value(deep);
+                assertTrue(v.startsWith("RecursionError: ") && v.contains("serpentine.nesting.limit"), deep + ": " + r);
+            }
+            assertTrue(r.value("javaRecursion").startsWith("RuntimeError: java.lang.StackOverflowError"), r.toString());
+            assertEquals("42", r.value("afterwards"), r.toString());
+        }
+    }
 }
