@@ -350,19 +350,25 @@ class GilTest {
 
     /**
      * Python and Java calling each other ever deeper on one thread: a clean RecursionError naming the limit, never
-     * a dead JVM (a StackOverflowError escaping an FFM upcall ends the process), on 1 MB and 256 KB thread stacks.
+     * a dead JVM (a StackOverflowError escaping an FFM upcall ends the process) — with the default limit on 1 MB
+     * (the JVM's default) and 512 KB stacks, and with a lowered limit on a 256 KB stack.
      */
     @Test
     void deepPythonJavaReentryIsARecursionErrorNotADeadJvm() throws Exception {
-        for (String stack : List.of("1048576", "262144")) {
-            Fork.Result r = Fork.run(List.of("-XX:-CreateCoredumpOnCrash", "-XX:ErrorFile=/dev/null"), Map.of(), 120,
-                    "deep-reentry", stack);
-            assertEquals(0, r.exitCode(), "stack " + stack + ": " + r);
-            assertEquals("0", r.value("depth5"), r.toString());
-            assertEquals("0", r.value("depth20"), r.toString());
-            for (String deep : List.of("depth100", "depth200", "depth1000")) {
-                String v = r.value(deep);
-                assertTrue(v.startsWith("RecursionError: ") && v.contains("serpentine.nesting.limit"), deep + ": " + r);
+        for (List<String> c : List.of(List.of("1048576", "20"), List.of("524288", "20"),
+                List.of("262144", "5", "-Dserpentine.nesting.limit=16"))) {
+            List<String> jvm = new java.util.ArrayList<>(List.of("-XX:-CreateCoredumpOnCrash", "-XX:ErrorFile=/dev/null"));
+            jvm.addAll(c.subList(2, c.size()));
+            Fork.Result r = Fork.run(jvm, Map.of(), 120, "deep-reentry", c.get(0));
+            assertEquals(0, r.exitCode(), c + ": " + r);
+            for (String depth : List.of("5", "20", "100", "200", "1000")) {
+                String v = r.value("depth" + depth);
+                if (Integer.parseInt(depth) <= Integer.parseInt(c.get(1))) {
+                    assertEquals("0", v, c + " depth " + depth + ": " + r);
+                } else {
+                    assertTrue(v.startsWith("RecursionError: ") && v.contains("serpentine.nesting.limit"),
+                            c + " depth " + depth + ": " + r);
+                }
             }
             assertTrue(r.value("javaRecursion").startsWith("RuntimeError: java.lang.StackOverflowError"), r.toString());
             assertEquals("42", r.value("afterwards"), r.toString());

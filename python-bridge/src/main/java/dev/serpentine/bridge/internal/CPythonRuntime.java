@@ -7,6 +7,7 @@ import dev.serpentine.bridge.PythonRuntime;
 import dev.serpentine.ffi.BuildFlavour;
 import dev.serpentine.ffi.CPythonInstallation;
 import dev.serpentine.ffi.InterpreterUnavailableException;
+import dev.serpentine.ffi.PythonException;
 import dev.serpentine.ffi.PythonVersion;
 import dev.serpentine.ffi.SerpentineException;
 import dev.serpentine.ffi.abi.AbiSelector;
@@ -37,6 +38,13 @@ public final class CPythonRuntime implements PythonRuntime {
      * Kept in Java because PyGILState_Check answers 1 on every thread once a sub-interpreter has been created.
      */
     private static final ThreadLocal<int[]> GIL_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+    /** System property: how deeply one thread may nest the bridge's GIL scopes (tasks and upcalls), default 64. */
+    static final String NESTING_LIMIT = "serpentine.nesting.limit";
+    /**
+     * Each Python → Java → Python round trip costs native and Java stack (about 6 KB on a 1 MB thread, where FFM
+     * ends the JVM past ~160 round trips: a StackOverflowError escaping an upcall). 64 scopes are 32 round trips.
+     */
+    private static final int MAX_DEPTH = Math.max(2, Integer.getInteger(NESTING_LIMIT, 64));
 
     private final RunningInterpreter interpreter;
     private final CPythonBinding py;
@@ -159,6 +167,18 @@ public final class CPythonRuntime implements PythonRuntime {
         return GIL_DEPTH.get()[0] > 0;
     }
 
+    /** Whether one more GIL scope on this thread would nest deeper than the limit. */
+    static boolean nestingExceeded() {
+        return GIL_DEPTH.get()[0] >= MAX_DEPTH;
+    }
+
+    /** Refuses a scope nested too deep: a RecursionError for Python callers, before the stack runs out. */
+    static PythonException tooDeep() {
+        return new PythonException("RecursionError", "Python and Java call each other more than " + MAX_DEPTH / 2
+                + " times deep on this thread (" + MAX_DEPTH + " nested GIL scopes); raise -D" + NESTING_LIMIT
+                + " only for threads with larger stacks", "");
+    }
+
     /** Marks this thread as holding the GIL (right after taking it) or not (right before releasing it). */
     static void gilScope(int delta) {
         GIL_DEPTH.get()[0] += delta;
@@ -166,6 +186,7 @@ public final class CPythonRuntime implements PythonRuntime {
 
     /** Runs {@code task} on this platform thread with the GIL ({@code PyGILState_Ensure}; nesting is fine). */
     <T> T callHere(GilTask<T> task) {
+        if (nestingExceeded()) throw tooDeep();
         int state = py.PyGILState_Ensure();
         gilScope(1);
         PythonScope scope = new PythonScope(this);

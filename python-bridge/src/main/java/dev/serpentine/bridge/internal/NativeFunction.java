@@ -61,6 +61,7 @@ final class NativeFunction {
     }
 
     private static long dispatch(CPythonBinding py, Signature signature, Body body, long args, long kwargs) {
+        if (CPythonRuntime.nestingExceeded()) return ExceptionMapping.raise(py, CPythonRuntime.tooDeep()); // GIL held
         int state = py.PyGILState_Ensure(); // the caller holds the GIL: this only nests
         CPythonRuntime.gilScope(1);
         PythonScope scope = null;
