@@ -7,6 +7,7 @@ import dev.serpentine.bridge.PythonRuntime;
 import dev.serpentine.ffi.BuildFlavour;
 import dev.serpentine.ffi.CPythonInstallation;
 import dev.serpentine.ffi.InterpreterUnavailableException;
+import dev.serpentine.ffi.PythonException;
 import dev.serpentine.ffi.PythonVersion;
 import dev.serpentine.ffi.SerpentineException;
 import dev.serpentine.ffi.abi.AbiSelector;
@@ -32,12 +33,26 @@ public final class CPythonRuntime implements PythonRuntime {
 
     private static References references;
     private static long mainDict;
+    /**
+     * Per thread, how deep it is in this bridge's GIL scopes (tasks, upcalls): more than 0 means it holds the GIL.
+     * Kept in Java because PyGILState_Check answers 1 on every thread once a sub-interpreter has been created.
+     */
+    private static final ThreadLocal<int[]> GIL_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+    /** System property: how deeply one thread may nest the bridge's GIL scopes (tasks and upcalls), default 64. */
+    static final String NESTING_LIMIT = "serpentine.nesting.limit";
+    /**
+     * Each Python → Java → Python round trip costs native and Java stack (about 6 KB on a 1 MB thread, where FFM
+     * ends the JVM past ~160 round trips: a StackOverflowError escaping an upcall). 64 scopes are 32 round trips.
+     */
+    private static final int MAX_DEPTH = Math.max(2, Integer.getInteger(NESTING_LIMIT, 64));
 
     private final RunningInterpreter interpreter;
     private final CPythonBinding py;
     private final References refs;
     private volatile CPythonViews views;
     private volatile GilExecutor executor;
+    /** Guards the executor's creation only: never held while waiting for the GIL (rebind holds {@code this} so). */
+    private final Object executorLock = new Object();
     private volatile boolean shutdown;
 
     CPythonRuntime(RunningInterpreter interpreter, CPythonViews views) {
@@ -106,6 +121,9 @@ public final class CPythonRuntime implements PythonRuntime {
     @Override
     public <T> T call(GilTask<T> task, Duration timeout) {
         checkRunning();
+        // A thread that holds the GIL already (a nested call) runs the task itself: a worker would wait for the GIL
+        // this thread holds while this thread waits for the worker, until the timeout.
+        if (holdsGil()) return callHere(task);
         return await(submit(task), timeout);
     }
 
@@ -118,7 +136,7 @@ public final class CPythonRuntime implements PythonRuntime {
     private GilExecutor executor() {
         GilExecutor e = executor;
         if (e == null) {
-            synchronized (this) {
+            synchronized (executorLock) {
                 e = executor;
                 if (e == null) executor = e = new GilExecutor(this);
             }
@@ -144,9 +162,33 @@ public final class CPythonRuntime implements PythonRuntime {
         }
     }
 
+    /** Whether this thread holds the GIL inside one of the bridge's scopes (a task or an upcall). */
+    static boolean holdsGil() {
+        return GIL_DEPTH.get()[0] > 0;
+    }
+
+    /** Whether one more GIL scope on this thread would nest deeper than the limit. */
+    static boolean nestingExceeded() {
+        return GIL_DEPTH.get()[0] >= MAX_DEPTH;
+    }
+
+    /** Refuses a scope nested too deep: a RecursionError for Python callers, before the stack runs out. */
+    static PythonException tooDeep() {
+        return new PythonException("RecursionError", "Python and Java call each other more than " + MAX_DEPTH / 2
+                + " times deep on this thread (" + MAX_DEPTH + " nested GIL scopes); raise -D" + NESTING_LIMIT
+                + " only for threads with larger stacks", "");
+    }
+
+    /** Marks this thread as holding the GIL (right after taking it) or not (right before releasing it). */
+    static void gilScope(int delta) {
+        GIL_DEPTH.get()[0] += delta;
+    }
+
     /** Runs {@code task} on this platform thread with the GIL ({@code PyGILState_Ensure}; nesting is fine). */
     <T> T callHere(GilTask<T> task) {
+        if (nestingExceeded()) throw tooDeep();
         int state = py.PyGILState_Ensure();
+        gilScope(1);
         PythonScope scope = new PythonScope(this);
         try {
             refs.drain();
@@ -157,6 +199,7 @@ public final class CPythonRuntime implements PythonRuntime {
             throw new SerpentineException("a GIL task failed: " + e, e);
         } finally {
             scope.close();
+            gilScope(-1);
             py.PyGILState_Release(state);
         }
     }

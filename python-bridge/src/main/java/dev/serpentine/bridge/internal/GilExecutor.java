@@ -49,6 +49,11 @@ final class GilExecutor {
             throw new RejectedExecutionException("the GIL executor is saturated: " + capacity + " tasks are waiting"
                     + " for the GIL; raise -D" + QUEUE + " or -D" + WORKERS + ", or call from platform threads");
         }
+        // A shutdown between the check above and the offer drained the queue before this job got in, and the
+        // workers are gone: take it back, or it would wait forever.
+        if (shutdown && queue.remove(job)) {
+            job.future.completeExceptionally(new InterpreterUnavailableException("the Python runtime was shut down"));
+        }
         job.future.whenComplete((r, e) -> {
             if (job.future.isCancelled()) queue.remove(job);
         });
@@ -63,16 +68,20 @@ final class GilExecutor {
             } catch (InterruptedException e) {
                 return;
             }
-            if (job != null && !job.future.isDone()) job.run(runtime);
+            if (job != null && !job.future.isDone()) job.run(this);
         }
     }
 
-    /** Refuses new tasks, cancels the queued ones, and waits a bounded time for running ones. */
+    /**
+     * Refuses new tasks, cancels the queued ones (and those a worker took but that do not hold the GIL yet), and
+     * waits a bounded time for running ones — unless the caller holds the GIL, which those would wait for.
+     */
     void shutdown() {
         shutdown = true;
         for (Job<?> j = queue.poll(); j != null; j = queue.poll()) {
             j.future.completeExceptionally(new InterpreterUnavailableException("the Python runtime was shut down"));
         }
+        if (CPythonRuntime.holdsGil()) return; // never block holding the GIL
         for (Thread t : workers) {
             try {
                 t.join(10_000);
@@ -91,9 +100,19 @@ final class GilExecutor {
             this.task = task;
         }
 
-        void run(CPythonRuntime runtime) {
+        void run(GilExecutor owner) {
             try {
-                future.complete(runtime.callHere(task));
+                // A task starts when it holds the GIL, not when a worker takes it off the queue: a caller whose
+                // timeout expired (or who cancelled) while this worker waited for the GIL was told it did not run,
+                // and a shutdown meanwhile cancels it like a queued one.
+                future.complete(owner.runtime.callHere(python -> {
+                    if (future.isDone()) return null;
+                    if (owner.shutdown) {
+                        future.completeExceptionally(new InterpreterUnavailableException("the Python runtime was shut down"));
+                        return null;
+                    }
+                    return task.call(python);
+                }));
             } catch (Throwable t) {
                 future.completeExceptionally(t);
             }

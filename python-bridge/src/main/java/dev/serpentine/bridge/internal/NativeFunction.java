@@ -61,7 +61,9 @@ final class NativeFunction {
     }
 
     private static long dispatch(CPythonBinding py, Signature signature, Body body, long args, long kwargs) {
+        if (CPythonRuntime.nestingExceeded()) return ExceptionMapping.raise(py, CPythonRuntime.tooDeep()); // GIL held
         int state = py.PyGILState_Ensure(); // the caller holds the GIL: this only nests
+        CPythonRuntime.gilScope(1);
         PythonScope scope = null;
         try {
             CPythonRuntime runtime = ActiveRuntime.get();
@@ -73,6 +75,7 @@ final class NativeFunction {
             return ExceptionMapping.raise(py, t);
         } finally {
             if (scope != null) scope.close();
+            CPythonRuntime.gilScope(-1);
             py.PyGILState_Release(state);
         }
     }

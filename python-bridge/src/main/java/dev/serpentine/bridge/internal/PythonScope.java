@@ -142,7 +142,10 @@ final class PythonScope implements Python {
                     }
                 }
             }
-            return owned(py.PyObject_Call(callable.address(), tuple, dict), "calling " + typeName(callable)); // new
+            long result = py.PyObject_Call(callable.address(), tuple, dict); // new
+            // typeName runs Python code: only when no exception is pending (a failure that set none)
+            if (result == 0 && py.PyErr_Occurred() == 0) throw in.error("calling " + typeName(callable));
+            return owned(result, "calling");
         } finally {
             py.Py_DecRef(dict);
             py.Py_DecRef(tuple);
@@ -216,10 +219,8 @@ final class PythonScope implements Python {
             return ints.fitsInLong(o) ? (Object) ints.longValue(o) : ints.bigValue(o);
         }
         if (type == t.floatType || py.PyType_IsSubtype(type, t.floatType) != 0) return views.floating().value(o);
-        var strs = views.str();
         if (type == t.strType || (flags & PyTypeView.Py_TPFLAGS_UNICODE_SUBCLASS) != 0) {
-            if (strs.isReady(o)) return strs.toJavaString(o);
-            return in.utf8(o); // a not-ready str of 3.9–3.11: CPython makes it ready
+            return text(o); // a not-ready str of 3.9–3.11 goes through UTF-8: CPython makes it ready
         }
         if ((flags & PyTypeView.Py_TPFLAGS_BYTES_SUBCLASS) != 0) {
             return views.bytes().toArray(o);
@@ -232,7 +233,7 @@ final class PythonScope implements Python {
     public String str(PyRef object) {
         check();
         try (PyRef s = owned(py.PyObject_Str(object.address()), "str()")) { // new
-            return in.utf8(s.address());
+            return text(s.address());
         }
     }
 
@@ -240,8 +241,14 @@ final class PythonScope implements Python {
     public String repr(PyRef object) {
         check();
         try (PyRef s = owned(py.PyObject_Repr(object.address()), "repr()")) { // new
-            return in.utf8(s.address());
+            return text(s.address());
         }
+    }
+
+    /** A str's code points as Java text, lone surrogates included (UTF-8, which cannot carry them, only when not ready). */
+    private String text(long str) {
+        var strs = views.str();
+        return strs.isReady(str) ? strs.toJavaString(str) : in.utf8(str);
     }
 
     @Override

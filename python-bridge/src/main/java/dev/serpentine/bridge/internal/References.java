@@ -57,12 +57,13 @@ public final class References {
         return pending.size();
     }
 
-    /** A decref now when this thread can take the GIL, else at the next GIL entry. */
+    /**
+     * A decref now when this thread can take the GIL, else at the next GIL entry. A platform thread always goes
+     * through PyGILState_Ensure (which only nests when it holds the GIL already): PyGILState_Check cannot tell, as
+     * CPython disables it for good — it answers 1 on every thread — once a sub-interpreter has been created.
+     */
     private void decref(long address) {
-        Thread t = Thread.currentThread();
-        if (py.PyGILState_Check() != 0) {
-            py.Py_DecRef(address);
-        } else if (Threads.isVirtual(t)) {
+        if (Threads.isVirtual(Thread.currentThread())) {
             pending.add(address); // a virtual thread never takes the GIL
         } else {
             int state = py.PyGILState_Ensure();

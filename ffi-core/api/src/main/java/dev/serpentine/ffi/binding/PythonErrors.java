@@ -107,6 +107,25 @@ final class PythonErrors {
         }
     }
 
+    /** A str's code points one by one, lone surrogates included; null (error cleared) when it cannot be read. */
+    private static String codePoints(CPythonBinding py, long str) {
+        long n = py.PyUnicode_GetLength(str);
+        if (n < 0) {
+            py.PyErr_Clear();
+            return null;
+        }
+        StringBuilder sb = new StringBuilder((int) Math.min(n, 1 << 20));
+        for (long i = 0; i < n; i++) {
+            int cp = py.PyUnicode_ReadChar(str, i);
+            if (cp == -1) {
+                py.PyErr_Clear();
+                return null;
+            }
+            sb.appendCodePoint(cp);
+        }
+        return sb.toString();
+    }
+
     /** The text of a new reference to a str (consumed), or null (with the error cleared) when it is NULL or unreadable. */
     private static String text(RunningInterpreter in, long str) {
         CPythonBinding py = in.binding();
@@ -119,7 +138,7 @@ final class PythonErrors {
             long p = py.PyUnicode_AsUTF8AndSize(str, size);
             if (p == 0) {
                 py.PyErr_Clear();
-                return null;
+                return codePoints(py, str); // UTF-8 refuses lone surrogates (e.g. os.fsdecode's '\udcff')
             }
             return CStrings.read(py.memory(), p, py.memory().getLong(size));
         } finally {

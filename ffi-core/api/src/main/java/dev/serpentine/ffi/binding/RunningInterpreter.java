@@ -9,6 +9,7 @@ import dev.serpentine.ffi.PythonVersion;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -92,6 +93,7 @@ public final class RunningInterpreter {
                     + " already runs in this process (backend " + current.py.backendName() + "); one interpreter per"
                     + " process, never re-initialized — cannot start " + installation.origin());
         }
+        checkStartupModules(installation);
         py.load(installation);
         if (py.Py_IsInitialized() != 0) {
             throw new InterpreterUnavailableException("CPython is already initialized in this process by someone else");
@@ -110,6 +112,29 @@ public final class RunningInterpreter {
             return Files.isSameFile(a, b);
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /**
+     * The standard-library modules {@code Py_InitializeEx} imports from files (3.11+ has the others frozen in). One
+     * missing makes initialization a fatal error, and CPython then calls {@code exit()}: the JVM would vanish.
+     */
+    private static void checkStartupModules(CPythonInstallation installation) {
+        Path stdlib = installation.standardLibrary();
+        int minor = installation.version().minor();
+        if (Files.isRegularFile(stdlib.resolveSibling("python3" + minor + ".zip"))) return; // modules in the zip
+        List<String> modules = new ArrayList<>(List.of("encodings/__init__", "encodings/aliases", "encodings/utf_8"));
+        if (minor < 11) {
+            modules.addAll(List.of("codecs", "io", "abc", "os", "stat", "posixpath", "genericpath", "_collections_abc",
+                    "site", "_sitebuiltins"));
+        }
+        if (minor < 10) modules.addAll(List.of("encodings/latin_1", "_bootlocale"));
+        for (String m : modules) {
+            if (!Files.isRegularFile(stdlib.resolve(m + ".py")) && !Files.isRegularFile(stdlib.resolve(m + ".pyc"))) {
+                throw new InterpreterUnavailableException("the Python home " + installation.home() + " has an incomplete"
+                        + " standard library (" + stdlib.resolve(m + ".py") + " is missing); CPython "
+                        + installation.version().minorVersion() + " would exit the process while initializing");
+            }
         }
     }
 
