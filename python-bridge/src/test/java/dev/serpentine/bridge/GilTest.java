@@ -374,4 +374,24 @@ class GilTest {
             assertEquals("42", r.value("afterwards"), r.toString());
         }
     }
+
+    @Test
+    void startingFromAVirtualThreadHappensOnAPlatformThread() throws Exception {
+        assumeTrue(VirtualThreads.SUPPORTED, "no virtual threads before Java 21");
+        PythonRuntime running = Bridge.RUNTIME;
+        AtomicReference<Object> seen = new AtomicReference<>();
+        Thread t = VirtualThreads.start(() -> {
+            try {
+                seen.set(PythonRuntime.builder()
+                        .interpreter(System.getProperty("serpentine.test.python", ""))
+                        .backend(System.getProperty("serpentine.backend", ""))
+                        .start());
+            } catch (Throwable e) {
+                seen.set(e);
+            }
+        });
+        t.join(30_000);
+        assertFalse(t.isAlive(), "start() from a virtual thread did not return");
+        assertSame(running, seen.get(), "the same configuration gives the running runtime: " + seen.get());
+    }
 }

@@ -32,6 +32,7 @@ final class GilExecutor {
     GilExecutor(CPythonRuntime runtime) {
         this.runtime = runtime;
         this.capacity = Integer.getInteger(QUEUE, 1024);
+        if (capacity < 1) throw new IllegalArgumentException("-D" + QUEUE + "=" + capacity + ": the GIL executor needs room for one task at least");
         this.queue = new ArrayBlockingQueue<>(capacity, true);
         int n = Math.max(1, Integer.getInteger(WORKERS, 2));
         for (int i = 0; i < n; i++) {

@@ -10,6 +10,7 @@ import dev.serpentine.ffi.view.CPythonViews;
 import dev.serpentine.ffi.view.PyTypeView;
 import dev.serpentine.ffi.view.PyTypes;
 
+import java.lang.ref.Reference;
 import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.List;
@@ -149,6 +150,9 @@ final class PythonScope implements Python {
         } finally {
             py.Py_DecRef(dict);
             py.Py_DecRef(tuple);
+            // The handle must outlive the call: its Cleaner could otherwise queue a decref that a nested GIL
+            // entry (an upcall) drains while the object still runs.
+            Reference.reachabilityFence(callable);
         }
     }
 

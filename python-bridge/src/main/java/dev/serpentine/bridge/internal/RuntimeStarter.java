@@ -28,7 +28,31 @@ public final class RuntimeStarter {
     private RuntimeStarter() {
     }
 
-    public static synchronized PythonRuntime start(String interpreter, String backend, ClassLoader loader) {
+    public static PythonRuntime start(String interpreter, String backend, ClassLoader loader) {
+        if (!Threads.isVirtual(Thread.currentThread())) return startHere(interpreter, backend, loader);
+        // A virtual thread never holds the GIL, and initializing CPython binds its main thread state to the thread
+        // that does it: a platform thread starts the runtime instead.
+        java.util.concurrent.atomic.AtomicReference<Object> result = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread starter = new Thread(() -> {
+            try {
+                result.set(startHere(interpreter, backend, loader));
+            } catch (Throwable t) {
+                result.set(t);
+            }
+        }, "serpentine-runtime-start");
+        starter.start();
+        try {
+            starter.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterpreterUnavailableException("interrupted while starting the Python runtime", e);
+        }
+        if (result.get() instanceof RuntimeException e) throw e;
+        if (result.get() instanceof Error e) throw e;
+        return (PythonRuntime) result.get();
+    }
+
+    private static synchronized PythonRuntime startHere(String interpreter, String backend, ClassLoader loader) {
         String config = interpreter.trim() + "|" + backend.trim();
         if (runtime != null && !runtime.isShutdown()) {
             if (config.equals(startedWith)) return runtime;
