@@ -6,6 +6,7 @@ import dev.serpentine.ffi.binding.NativeMemory;
 import dev.serpentine.ffi.buffer.AcquiredBuffer;
 import dev.serpentine.ffi.buffer.BufferFlags;
 import dev.serpentine.ffi.buffer.BufferProtocol;
+import dev.serpentine.ffi.buffer.PyBuffers;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -24,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * A strided 1 MiB buffer ({@code memoryview(bytearray(2 MiB))[::2]}, acquired once) copied to a C-ordered
  * {@code byte[]}: {@code AcquiredBuffer.toArray('C')} (Java walk over the strides) against {@code mv.tobytes()}
  * through the C-API ({@code PyObject_GetAttrString} + {@code PyObject_CallObject} + {@code PyBytes_AsString}
- * and a copy into a Java array).
+ * and a copy into a Java array). {@code elementWalk} is a diagnostic: the same strided walk
+ * ({@code forEachElement}) reading each 1-byte element with {@code getByte} instead of a 1-byte array copy.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -42,6 +44,7 @@ public class BufferBenchmark {
     private long memoryview;
     private AcquiredBuffer buffer;
     private long tobytesName;
+    private ByteCollector collector;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -55,7 +58,10 @@ public class BufferBenchmark {
         tobytesName = CStrings.allocate(py, "tobytes");
         byte[] a = view();
         byte[] b = capi();
-        Embedded.check(a.length == MIB && Arrays.equals(a, b) && a[1] == 14, "the two copies disagree");
+        collector = new ByteCollector(mem);
+        byte[] c = elementWalk();
+        Embedded.check(a.length == MIB && Arrays.equals(a, b) && Arrays.equals(a, c) && a[1] == 14,
+                "the copies disagree");
     }
 
     @TearDown(Level.Trial)
@@ -70,6 +76,32 @@ public class BufferBenchmark {
     @Benchmark
     public byte[] view() {
         return buffer.toArray('C');
+    }
+
+    /** Diagnostic: {@code forEachElement('C')} with a {@code getByte} per element into a Java array. */
+    @Benchmark
+    public byte[] elementWalk() {
+        ByteCollector c = collector;
+        c.out = new byte[(int) buffer.len()];
+        c.at = 0;
+        buffer.forEachElement('C', c);
+        return c.out;
+    }
+
+    /** Reused element visitor of {@link #elementWalk}. */
+    static final class ByteCollector implements PyBuffers.ElementVisitor {
+        final NativeMemory mem;
+        byte[] out;
+        int at;
+
+        ByteCollector(NativeMemory mem) {
+            this.mem = mem;
+        }
+
+        @Override
+        public void element(long address) {
+            out[at++] = mem.getByte(address);
+        }
     }
 
     /** {@code mv.tobytes()} through the C-API, then the bytes copied into a Java array. */

@@ -12,13 +12,17 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 import java.util.concurrent.TimeUnit;
 
 /**
  * The cost of getting the GIL for an empty task, on a benchmark thread that does <em>not</em> hold it (and has no
  * Python thread state between calls): {@code runtime.call} on this platform thread, {@code runtime.submit(…).join()}
- * through the GIL executor's worker threads, and the bare {@code PyGILState_Ensure}/{@code Release} pair underneath.
+ * through the GIL executor's worker threads, and the bare {@code PyGILState_Ensure}/{@code Release} pair underneath
+ * (which creates and destroys a thread state each time). {@code ensureReleaseKeptThreadState} is a diagnostic: the
+ * same pair on a thread that keeps its thread state between calls (taken once with Ensure, then
+ * {@code PyEval_SaveThread}), so each pair is only {@code PyEval_RestoreThread} + {@code PyEval_SaveThread}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -53,6 +57,37 @@ public class GilBenchmark {
     @Benchmark
     public Object submitJoin() {
         return runtime.submit(EMPTY).join();
+    }
+
+    /** A Python thread state kept by the benchmark thread, which does not hold the GIL between operations. */
+    @State(Scope.Thread)
+    public static class KeptThreadState {
+        private CPythonBinding py;
+        private int outer;
+        private long tstate;
+
+        @Setup(Level.Trial)
+        public void setUp(GilBenchmark benchmark) {
+            py = benchmark.py;
+            outer = py.PyGILState_Ensure();
+            tstate = py.PyEval_SaveThread();
+            Embedded.check(py.PyGILState_Check() == 0, "the GIL is still held");
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            py.PyEval_RestoreThread(tstate);
+            py.PyGILState_Release(outer);
+        }
+    }
+
+    /** Diagnostic: Ensure + Release on a thread that keeps its thread state (no create/destroy per call). */
+    @Benchmark
+    public int ensureReleaseKeptThreadState(KeptThreadState kept) {
+        CPythonBinding c = kept.py;
+        int state = c.PyGILState_Ensure();
+        c.PyGILState_Release(state);
+        return state;
     }
 
     /** The raw pair under {@code call}: {@code PyGILState_Ensure} + {@code PyGILState_Release}. */
