@@ -54,6 +54,26 @@ final class BufferShape {
             count = Math.multiplyExact(count, d);
         }
         items = count;
+        if (len != count * itemsize && !(shapeArray == 0 && n > 0)) {
+            // The element loops trust shape × itemsize; a length that disagrees would make them overrun the copy.
+            throw new IllegalArgumentException("not a Py_buffer: len " + len + " disagrees with shape "
+                    + java.util.Arrays.toString(shape) + " × itemsize " + itemsize + " = " + count * itemsize);
+        }
+    }
+
+    /**
+     * The extent of a direct buffer's elements around {@code buf}: {@code [0]} the lowest byte offset (negative
+     * strides reach below {@code buf}), {@code [1]} the number of bytes from there to the end of the last element.
+     */
+    long[] span() {
+        long lo = 0;
+        long hi = 0;
+        for (int i = 0; i < ndim; i++) {
+            long extent = (shape[i] - 1) * strides[i];
+            if (extent < 0) lo += extent;
+            else hi += extent;
+        }
+        return new long[]{lo, hi - lo + itemsize};
     }
 
     private static long[] read(NativeMemory mem, long array, int n) {

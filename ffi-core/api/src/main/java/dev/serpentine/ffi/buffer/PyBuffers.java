@@ -64,12 +64,39 @@ public final class PyBuffers {
             if (len > 0) mem.copy(s.buf, dst, len);
             return;
         }
+        byte[] gathered = gather(s, order);
+        if (gathered != null) {
+            mem.copyFromArray(gathered, 0, dst, gathered.length);
+            return;
+        }
         long itemsize = s.itemsize;
         long[] out = {dst};
         walk(s, Orders.walk(order), s.items, address -> {
             mem.copy(address, out[0], itemsize);
             out[0] += itemsize;
         });
+    }
+
+    /**
+     * A direct buffer whose elements lie in a span not much larger than its length, gathered with one bulk read of
+     * the span and copies inside Java — one native access instead of one per element (a JNI call each with JNA).
+     * Null when the buffer is indirect, empty, or too sparse for that to pay.
+     */
+    private byte[] gather(BufferShape s, char order) {
+        if (s.suboffsets != null || s.items == 0) return null;
+        long[] span = s.span();
+        if (span[1] > Integer.MAX_VALUE - 8 || span[1] > 4 * s.len + 4096 || s.len > Integer.MAX_VALUE - 8) return null;
+        byte[] window = new byte[(int) span[1]];
+        long base = s.buf + span[0];
+        mem.copyToArray(base, window, 0, window.length);
+        byte[] out = new byte[(int) s.len];
+        int itemsize = (int) s.itemsize;
+        int[] at = {0};
+        walk(s, Orders.walk(order), s.items, address -> {
+            System.arraycopy(window, (int) (address - base), out, at[0], itemsize);
+            at[0] += itemsize;
+        });
+        return out;
     }
 
     /**
@@ -101,6 +128,10 @@ public final class PyBuffers {
     public byte[] toArray(long view, char order) {
         BufferShape s = new BufferShape(mem, view);
         if (s.len > Integer.MAX_VALUE - 8) throw new IllegalArgumentException(s.len + " bytes do not fit a Java array");
+        if (!s.isContiguous(order)) {
+            byte[] gathered = gather(s, order);
+            if (gathered != null) return gathered;
+        }
         byte[] out = new byte[(int) s.len];
         if (s.isContiguous(order)) {
             if (s.len > 0) mem.copyToArray(s.buf, out, 0, out.length);

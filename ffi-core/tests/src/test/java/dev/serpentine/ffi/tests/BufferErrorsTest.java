@@ -124,6 +124,7 @@ class BufferErrorsTest {
                     {-1, 8, shape, strides},
                     {2, -8, shape, strides},
                     {2, 8, badShape, strides},
+                    {2, 4, shape, strides}, // len disagrees with shape × itemsize: loops would overrun
             };
             for (long[] f : structs) {
                 long view = n.alloc(PyBufferView.SIZE);
