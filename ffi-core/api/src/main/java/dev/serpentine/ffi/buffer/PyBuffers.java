@@ -92,9 +92,21 @@ public final class PyBuffers {
         byte[] out = new byte[(int) s.len];
         int itemsize = (int) s.itemsize;
         int[] at = {0};
-        walk(s, Orders.walk(order), s.items, address -> {
-            System.arraycopy(window, (int) (address - base), out, at[0], itemsize);
-            at[0] += itemsize;
+        if (s.ndim == 0) {
+            System.arraycopy(window, 0, out, 0, itemsize);
+            return out;
+        }
+        walkRows(s, Orders.walk(order), s.items, (index, fastest, address, stride, n) -> {
+            int from = (int) (address - base);
+            int to = at[0];
+            if (stride == itemsize) {
+                System.arraycopy(window, from, out, to, (int) n * itemsize);
+            } else if (itemsize == 1) {
+                for (int k = 0; k < n; k++, from += (int) stride) out[to + k] = window[from];
+            } else {
+                for (int k = 0; k < n; k++, from += (int) stride) System.arraycopy(window, from, out, to + k * itemsize, itemsize);
+            }
+            at[0] = to + (int) n * itemsize;
         });
         return out;
     }
@@ -177,40 +189,47 @@ public final class PyBuffers {
      */
     private void walk(BufferShape s, char order, long count, ElementVisitor visitor) {
         if (count == 0) return;
-        int ndim = s.ndim;
-        if (ndim == 0) {
+        if (s.ndim == 0) {
             visitor.element(s.buf);
             return;
         }
-        long[] index = new long[ndim];
-        boolean c = order == 'C';
-        int fastest = c ? ndim - 1 : 0;
-        long fastStride = s.strides[fastest];
-        long fastLength = s.shape[fastest];
         boolean indirect = s.suboffsets != null;
-        long rowStart = indirect ? 0 : s.buf; // address of the element where the fastest index is 0
-        for (long done = 0; done < count; ) {
-            long row = Math.min(fastLength, count - done);
+        walkRows(s, order, count, (index, fastest, address, stride, n) -> {
             if (indirect) {
-                for (long k = 0; k < row; k++) {
+                for (long k = 0; k < n; k++) {
                     index[fastest] = k;
                     visitor.element(s.pointer(mem, index));
                 }
+                index[fastest] = 0;
             } else {
-                long p = rowStart;
-                for (long k = 0; k < row; k++, p += fastStride) visitor.element(p);
+                for (long k = 0, p = address; k < n; k++, p += stride) visitor.element(p);
             }
-            done += row;
-            index[fastest] = 0;
-            // odometer over the slower dimensions
-            int d = fastest;
-            while (true) {
-                d = c ? d - 1 : d + 1;
-                if (d < 0 || d >= ndim) break;
+        });
+    }
+
+    /** One run of elements along the fastest dimension: {@code n} of them, {@code stride} bytes apart. */
+    @FunctionalInterface
+    private interface RowVisitor {
+        /** {@code index} holds the slower dimensions' indices; {@code address} is meaningless for indirect buffers. */
+        void row(long[] index, int fastest, long address, long stride, long n);
+    }
+
+    /** The rows of the first {@code count} elements, in order: an odometer over the slower dimensions. */
+    private static void walkRows(BufferShape s, char order, long count, RowVisitor visitor) {
+        int ndim = s.ndim;
+        long[] index = new long[ndim];
+        boolean c = order == 'C';
+        int fastest = c ? ndim - 1 : 0;
+        long rowStart = s.buf; // the address of the row's first element (direct buffers)
+        for (long done = 0; done < count; ) {
+            long n = Math.min(s.shape[fastest], count - done);
+            visitor.row(index, fastest, rowStart, s.strides[fastest], n);
+            done += n;
+            for (int d = c ? fastest - 1 : fastest + 1; d >= 0 && d < ndim; d = c ? d - 1 : d + 1) {
                 index[d]++;
-                if (!indirect) rowStart += s.strides[d];
+                rowStart += s.strides[d];
                 if (index[d] < s.shape[d]) break;
-                if (!indirect) rowStart -= s.strides[d] * index[d];
+                rowStart -= s.strides[d] * index[d];
                 index[d] = 0;
             }
         }
