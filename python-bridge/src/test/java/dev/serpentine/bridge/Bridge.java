@@ -7,9 +7,9 @@ import dev.serpentine.ffi.binding.RunningInterpreter;
  * The runtime of this test JVM: {@code -Dserpentine.test.python} through {@code -Dserpentine.backend}, one
  * interpreter per JVM (the build runs the tests once per interpreter and backend).
  */
-final class Bridge {
+public final class Bridge {
 
-    static final PythonRuntime RUNTIME = PythonRuntime.builder()
+    public static final PythonRuntime RUNTIME = PythonRuntime.builder()
             .interpreter(System.getProperty("serpentine.test.python", ""))
             .backend(System.getProperty("serpentine.backend", ""))
             .start();
@@ -22,19 +22,19 @@ final class Bridge {
     }
 
     /** The raw binding, to check what the bridge does against CPython's own answers. */
-    static CPythonBinding binding() {
+    public static CPythonBinding binding() {
         return RunningInterpreter.current().binding();
     }
 
     /** {@code sys.getrefcount(o)} minus the reference the call itself adds. */
-    static long refcount(Python python, PyRef o) {
+    public static long refcount(Python python, PyRef o) {
         try (PyRef sys = python.importModule("sys"); PyRef getrefcount = python.getAttr(sys, "getrefcount");
              PyRef n = python.call(getrefcount, o)) {
             return (Long) python.toJava(n) - 1;
         }
     }
 
-    static Object eval(String expression) {
+    public static Object eval(String expression) {
         return RUNTIME.call(python -> {
             try (PyRef r = python.eval(expression)) {
                 return python.toJava(r);
