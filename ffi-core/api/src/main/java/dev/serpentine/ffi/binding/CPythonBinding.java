@@ -56,197 +56,334 @@ public interface CPythonBinding {
 
     // --- lifecycle and threads -------------------------------------------------------------------------------
 
+    @CFunction
     void Py_InitializeEx(int initsigs);
 
+    @CFunction
     int Py_IsInitialized();
 
     /** {@code const char*}, valid for the life of the process; callable before initialization. */
+    @CFunction
     long Py_GetVersion();
 
+    @CFunction
     long PyEval_SaveThread();
 
+    @CFunction
     void PyEval_RestoreThread(long tstate);
 
+    @CFunction
     int PyGILState_Ensure();
 
+    @CFunction
     void PyGILState_Release(int state);
 
+    @CFunction(critical = true) // reads the thread state; takes no lock
     int PyGILState_Check();
 
     // --- references and errors -------------------------------------------------------------------------------
 
+    @CFunction(critical = true) // one increment; never frees
     void Py_IncRef(long o);
 
+    @CFunction // not critical: may free the object and run __del__
     void Py_DecRef(long o);
 
+    @CFunction(critical = true) // reads the thread state
     long PyErr_Occurred();
 
+    @CFunction
     void PyErr_Fetch(long ptype, long pvalue, long ptraceback);
 
+    @CFunction
     void PyErr_NormalizeException(long ptype, long pvalue, long ptraceback);
 
+    @CFunction
     void PyErr_Restore(long type, long value, long traceback);
 
+    @CFunction
     void PyErr_Clear();
 
+    @CFunction
     void PyErr_SetString(long type, long message);
+
+    /** Raises {@code type} with {@code value} (neither is stolen); {@code value} may be an instance or 0. */
+    @CFunction
+    void PyErr_SetObject(long type, long value);
+
+    /** Sets {@code exception.__cause__} (and {@code __suppress_context__}); steals {@code cause}, which may be 0. */
+    @CFunction // not critical: drops the previous cause, which may run its __del__
+    void PyException_SetCause(long exception, long cause);
+
+    /**
+     * Counts a nested C-level call against the recursion limit: 0, or -1 with {@code RecursionError} set, its message
+     * ending with the C string {@code where}. Balance every 0 with one {@link #Py_LeaveRecursiveCall}. CPython 3.9–3.13
+     * count calls; 3.14 compares the C stack pointer with the thread's stack limit instead.
+     */
+    @CFunction // not critical: creates the RecursionError
+    int Py_EnterRecursiveCall(long where);
+
+    @CFunction(critical = true) // one counter update (nothing at all on 3.14); no error path
+    void Py_LeaveRecursiveCall();
 
     // --- running code and objects ----------------------------------------------------------------------------
 
+    @CFunction
     long PyRun_StringFlags(long code, int start, long globals, long locals, long flags);
 
+    @CFunction
     long PyImport_ImportModule(long name);
 
+    /**
+     * The C pointer of the capsule named by the C string {@code name} ({@code "module.attribute"}, e.g.
+     * {@code "datetime.datetime_CAPI"}), importing the module; 0 with an exception set. {@code noBlock} is ignored
+     * since CPython 3.3.
+     */
+    @CFunction
+    long PyCapsule_Import(long name, int noBlock);
+
     /** Borrowed. */
+    @CFunction
     long PyImport_AddModule(long name);
 
     /** Borrowed. */
+    @CFunction
     long PyModule_GetDict(long module);
 
+    @CFunction
     long PyObject_GetAttrString(long o, long name);
 
+    @CFunction
     int PyObject_SetAttrString(long o, long name, long value);
 
+    @CFunction
     long PyObject_Str(long o);
 
+    @CFunction
     long PyObject_Repr(long o);
 
+    @CFunction
     long PyObject_Hash(long o);
 
+    @CFunction
     long PyObject_Call(long callable, long args, long kwargs);
 
+    @CFunction
     long PyObject_CallObject(long callable, long args);
 
+    @CFunction
     int PyObject_IsTrue(long o);
 
+    @CFunction(critical = true) // reads tp_flags
     long PyType_GetFlags(long type);
 
+    @CFunction(critical = true) // walks the MRO tuple (or tp_base chain); runs no __subclasscheck__
     int PyType_IsSubtype(long a, long b);
 
     // --- bytes, bytearray, memoryview, buffers ---------------------------------------------------------------
 
+    @CFunction // not critical: a negative size creates a SystemError; called once per result, so nothing to gain
     long PyBytes_FromStringAndSize(long data, long size);
 
+    @CFunction
     long PyBytes_AsString(long o);
 
+    @CFunction
     long PyBytes_Size(long o);
 
+    /**
+     * Resizes the bytes object at {@code *pbytes} (a {@code PyObject**}), which must be new (reference count 1, not
+     * shared, e.g. from {@code PyBytes_FromStringAndSize(0, n)}), keeping its content up to the shorter length;
+     * {@code *pbytes} may change. 0, or -1 with an exception set and {@code *pbytes} released and set to 0.
+     */
+    @CFunction // not critical: its error path releases the object and creates an exception
+    int _PyBytes_Resize(long pbytes, long newsize);
+
+    @CFunction
     long PyByteArray_FromStringAndSize(long data, long size);
 
+    @CFunction
     long PyByteArray_AsString(long o);
 
+    @CFunction
     long PyByteArray_Size(long o);
 
+    @CFunction
     int PyByteArray_Resize(long o, long size);
 
+    @CFunction
     long PyMemoryView_FromObject(long o);
 
     /** A memoryview over a caller-filled {@code Py_buffer} (copied; {@code obj} is not referenced). */
+    @CFunction
     long PyMemoryView_FromBuffer(long view);
 
+    @CFunction
     int PyObject_GetBuffer(long exporter, long view, int flags);
 
+    @CFunction
     void PyBuffer_Release(long view);
 
+    @CFunction(critical = true) // arithmetic on the Py_buffer's shape and strides
     int PyBuffer_IsContiguous(long view, byte order);
 
+    @CFunction(critical = true) // arithmetic on the Py_buffer's strides and suboffsets
     long PyBuffer_GetPointer(long view, long indices);
 
+    @CFunction
     int PyBuffer_ToContiguous(long buf, long view, long len, byte order);
 
+    @CFunction
     int PyBuffer_FromContiguous(long view, long buf, long len, byte order);
 
+    @CFunction
     int PyBuffer_FillInfo(long view, long exporter, long buf, long len, int readonly, int flags);
 
     // --- str, int, float, bool -------------------------------------------------------------------------------
 
+    @CFunction
     long PyUnicode_FromStringAndSize(long utf8, long size);
 
+    /**
+     * A new str of {@code size} code points, not yet filled, of the kind {@code maxchar} calls for (1 byte per code
+     * point up to 0xFF, 2 up to 0xFFFF, 4 above); fill every code point, none above {@code maxchar}, before the str
+     * is used. Size 0 returns the shared empty string: write nothing into it.
+     */
+    // critical: str is not GC-tracked, so this is one PyObject_Malloc. The ranges keep arguments off the SystemError
+    // paths (negative size, maxchar above 0x10FFFF) and off the size overflow check: what remains is a failing
+    // malloc, as for PyLong_FromLongLong. (At most a Java String's length.)
+    @CFunction(critical = true)
+    long PyUnicode_New(@CFunction.Range(min = 0, max = Integer.MAX_VALUE) long size,
+                       @CFunction.Range(min = 0, max = 0x10FFFF) int maxchar);
+
     /** Borrowed UTF-8 buffer cached in the string; {@code psize} may be 0. */
+    @CFunction
     long PyUnicode_AsUTF8AndSize(long s, long psize);
 
+    @CFunction
     long PyUnicode_GetLength(long s);
 
     /** A code point, or {@code (Py_UCS4)-1} (0xFFFFFFFF as an int) with an exception set. */
+    @CFunction
     int PyUnicode_ReadChar(long s, long index);
 
+    @CFunction(critical = true) // int is not GC-tracked: a small-int cache hit or one PyObject_Malloc; the only error is out of memory
     long PyLong_FromLongLong(long v);
 
+    @CFunction(critical = true) // as PyLong_FromLongLong
     long PyLong_FromUnsignedLongLong(long v);
 
+    @CFunction
     long PyLong_AsLongLong(long o);
 
+    @CFunction
     long PyLong_AsLongLongAndOverflow(long o, long poverflow);
 
+    @CFunction
     long PyLong_AsUnsignedLongLong(long o);
 
+    @CFunction
     long PyLong_FromString(long str, long pend, int base);
 
+    @CFunction(critical = true) // float is not GC-tracked: a free-list entry or one PyObject_Malloc; the only error is out of memory
     long PyFloat_FromDouble(double v);
 
+    @CFunction
     double PyFloat_AsDouble(long o);
 
+    @CFunction(critical = true) // returns Py_True or Py_False with one increment
     long PyBool_FromLong(long v);
 
     // --- list, tuple, dict -----------------------------------------------------------------------------------
 
+    @CFunction // not critical: list is GC-tracked, and on 3.9–3.11 a GC allocation may run a collection (__del__)
     long PyList_New(long size);
 
+    @CFunction
     long PyList_Size(long list);
 
     /** Borrowed. */
+    @CFunction
     long PyList_GetItem(long list, long index);
 
     /** Steals {@code item}. */
+    @CFunction
     int PyList_SetItem(long list, long index, long item);
 
+    @CFunction
     int PyList_Append(long list, long item);
 
+    @CFunction // not critical: as PyList_New
     long PyTuple_New(long size);
 
+    @CFunction
     long PyTuple_Size(long tuple);
 
     /** Borrowed. */
+    @CFunction
     long PyTuple_GetItem(long tuple, long index);
 
     /** Steals {@code item}. */
+    @CFunction
     int PyTuple_SetItem(long tuple, long index, long item);
 
+    @CFunction
     long PyDict_New();
 
+    /**
+     * A new empty dict sized for {@code minused} entries without resizing ({@code _PyDict_NewPresized}: private but
+     * exported by every CPython 3.9–3.14; a plain {@code PyDict_New} for small or huge sizes).
+     */
+    @CFunction // not critical: dict is GC-tracked, and on 3.9–3.11 a GC allocation may run a collection (__del__)
+    long _PyDict_NewPresized(long minused);
+
+    @CFunction
     long PyDict_Copy(long dict);
 
+    @CFunction
     int PyDict_SetItem(long dict, long key, long value);
 
+    @CFunction
     int PyDict_DelItem(long dict, long key);
 
     /** Borrowed; no exception set when missing. */
+    @CFunction
     long PyDict_GetItemString(long dict, long key);
 
+    @CFunction
     long PyDict_Size(long dict);
 
     /** Borrowed key and value written to {@code *pkey}, {@code *pvalue}. */
+    @CFunction(critical = true) // reads the entry table; no hashing, no comparison, no error (0 for a non-dict)
     int PyDict_Next(long dict, long ppos, long pkey, long pvalue);
 
     // --- modules, functions, types ---------------------------------------------------------------------------
 
     /** A builtin function object from a {@code PyMethodDef} (which must outlive it). */
+    @CFunction
     long PyCFunction_NewEx(long ml, long self, long module);
 
+    @CFunction
     long PyModule_New(long name);
 
     /** Borrowed: {@code sys.modules}. */
+    @CFunction
     long PyImport_GetModuleDict();
 
+    @CFunction
     int PyDict_SetItemString(long dict, long key, long value);
 
     /** A str from code units of 1, 2 or 4 bytes; the result has the canonical (smallest) kind. */
+    @CFunction
     long PyUnicode_FromKindAndData(int kind, long buffer, long size);
 
+    @CFunction
     long PyObject_Type(long o);
 
+    @CFunction
     int PyObject_IsInstance(long o, long cls);
 
+    @CFunction
     long PyErr_NewException(long name, long base, long dict);
 
     /**
@@ -259,19 +396,27 @@ public interface CPythonBinding {
 
     // --- Python's allocators ---------------------------------------------------------------------------------
 
+    @CFunction
     long PyMem_Malloc(long size);
 
+    @CFunction
     long PyMem_Calloc(long nelem, long elsize);
 
+    @CFunction
     long PyMem_Realloc(long p, long size);
 
+    @CFunction
     void PyMem_Free(long p);
 
+    @CFunction
     long PyMem_RawMalloc(long size);
 
+    @CFunction
     long PyMem_RawCalloc(long nelem, long elsize);
 
+    @CFunction
     long PyMem_RawRealloc(long p, long size);
 
+    @CFunction
     void PyMem_RawFree(long p);
 }

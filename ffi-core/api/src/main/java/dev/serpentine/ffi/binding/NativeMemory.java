@@ -29,11 +29,33 @@ public interface NativeMemory {
 
     void putDouble(long address, double value);
 
+    // Bulk copies between native memory and Java arrays: one native access per call. Lengths count elements;
+    // multi-byte elements are in the platform's order, unaligned. The array range is checked first
+    // (IndexOutOfBoundsException), the native range never.
+
     /** Copies {@code length} bytes from native memory into {@code dst[offset…]}. */
     void copyToArray(long src, byte[] dst, int offset, int length);
 
     /** Copies {@code length} bytes of {@code src[offset…]} into native memory. */
     void copyFromArray(byte[] src, int offset, long dst, int length);
+
+    /** Copies {@code length} 2-byte code units (UCS-2/UTF-16) from native memory into {@code dst[offset…]}. */
+    void copyToArray(long src, char[] dst, int offset, int length);
+
+    /** Copies {@code length} chars of {@code src[offset…]} into native memory, 2 bytes each. */
+    void copyFromArray(char[] src, int offset, long dst, int length);
+
+    /** Copies {@code length} 4-byte ints (e.g. UCS-4 code points) from native memory into {@code dst[offset…]}. */
+    void copyToArray(long src, int[] dst, int offset, int length);
+
+    /** Copies {@code length} ints of {@code src[offset…]} into native memory, 4 bytes each. */
+    void copyFromArray(int[] src, int offset, long dst, int length);
+
+    /** Copies {@code length} 8-byte longs (e.g. a list's item pointers) from native memory into {@code dst[offset…]}. */
+    void copyToArray(long src, long[] dst, int offset, int length);
+
+    /** Copies {@code length} longs of {@code src[offset…]} into native memory, 8 bytes each. */
+    void copyFromArray(long[] src, int offset, long dst, int length);
 
     /** Copies {@code length} bytes between native blocks; the blocks may overlap. */
     void copy(long src, long dst, long length);

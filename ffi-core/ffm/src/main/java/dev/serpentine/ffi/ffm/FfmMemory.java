@@ -3,8 +3,10 @@ package dev.serpentine.ffi.ffm;
 import dev.serpentine.ffi.binding.NativeMemory;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Objects;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_CHAR_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
@@ -70,12 +72,50 @@ final class FfmMemory implements NativeMemory {
 
     @Override
     public void copyToArray(long src, byte[] dst, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, dst.length);
         MemorySegment.copy(ALL, JAVA_BYTE, src, dst, offset, length);
     }
 
     @Override
     public void copyFromArray(byte[] src, int offset, long dst, int length) {
+        Objects.checkFromIndexSize(offset, length, src.length);
         MemorySegment.copy(src, offset, ALL, JAVA_BYTE, dst, length);
+    }
+
+    @Override
+    public void copyToArray(long src, char[] dst, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, dst.length);
+        MemorySegment.copy(ALL, JAVA_CHAR_UNALIGNED, src, dst, offset, length);
+    }
+
+    @Override
+    public void copyFromArray(char[] src, int offset, long dst, int length) {
+        Objects.checkFromIndexSize(offset, length, src.length);
+        MemorySegment.copy(src, offset, ALL, JAVA_CHAR_UNALIGNED, dst, length);
+    }
+
+    @Override
+    public void copyToArray(long src, int[] dst, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, dst.length);
+        MemorySegment.copy(ALL, JAVA_INT_UNALIGNED, src, dst, offset, length);
+    }
+
+    @Override
+    public void copyFromArray(int[] src, int offset, long dst, int length) {
+        Objects.checkFromIndexSize(offset, length, src.length);
+        MemorySegment.copy(src, offset, ALL, JAVA_INT_UNALIGNED, dst, length);
+    }
+
+    @Override
+    public void copyToArray(long src, long[] dst, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, dst.length);
+        MemorySegment.copy(ALL, JAVA_LONG_UNALIGNED, src, dst, offset, length);
+    }
+
+    @Override
+    public void copyFromArray(long[] src, int offset, long dst, int length) {
+        Objects.checkFromIndexSize(offset, length, src.length);
+        MemorySegment.copy(src, offset, ALL, JAVA_LONG_UNALIGNED, dst, length);
     }
 
     @Override

@@ -51,7 +51,7 @@ final class Libraries {
             dlopen(p);
         }
         MemorySegment handle = dlopen(lib);
-        // Any shared library loads; one that is not a libpython would fail later, in FfmBinding.C's initializer,
+        // Any shared library loads; one that is not a libpython would fail later, in FfmCApi.H's initializer,
         // as an ExceptionInInitializerError that leaves the backend unusable for the process. Refuse it here.
         if (dlsym(handle, "Py_InitializeEx") == 0) {
             throw new InterpreterUnavailableException("cannot load " + lib + ": undefined symbol: Py_InitializeEx"

@@ -2,6 +2,7 @@ package dev.serpentine.ffi.jna;
 
 import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
+import java.util.Objects;
 import dev.serpentine.ffi.binding.NativeMemory;
 
 /**
@@ -64,11 +65,49 @@ final class JnaMemory implements NativeMemory {
 
     @Override
     public void copyToArray(long src, byte[] dst, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, dst.length);
         BASE.read(src, dst, offset, length);
     }
 
     @Override
     public void copyFromArray(byte[] src, int offset, long dst, int length) {
+        Objects.checkFromIndexSize(offset, length, src.length);
+        BASE.write(dst, src, offset, length);
+    }
+
+    @Override
+    public void copyToArray(long src, char[] dst, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, dst.length);
+        BASE.read(src, dst, offset, length);
+    }
+
+    @Override
+    public void copyFromArray(char[] src, int offset, long dst, int length) {
+        Objects.checkFromIndexSize(offset, length, src.length);
+        BASE.write(dst, src, offset, length);
+    }
+
+    @Override
+    public void copyToArray(long src, int[] dst, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, dst.length);
+        BASE.read(src, dst, offset, length);
+    }
+
+    @Override
+    public void copyFromArray(int[] src, int offset, long dst, int length) {
+        Objects.checkFromIndexSize(offset, length, src.length);
+        BASE.write(dst, src, offset, length);
+    }
+
+    @Override
+    public void copyToArray(long src, long[] dst, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, dst.length);
+        BASE.read(src, dst, offset, length);
+    }
+
+    @Override
+    public void copyFromArray(long[] src, int offset, long dst, int length) {
+        Objects.checkFromIndexSize(offset, length, src.length);
         BASE.write(dst, src, offset, length);
     }
 

@@ -9,6 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -180,6 +181,99 @@ class NativeMemoryTest {
             mem.copyToArray(a, dst, 0, 0);
             assertEquals(src[10], mem.getByte(a), "a zero-length copy changes nothing");
             assertEquals(0x77, dst[0]);
+        }
+    }
+
+    /** The bytes of {@code values[from, from + n)} in the platform's order, as a native block holds them. */
+    private static byte[] nativeImage(Object values, int from, int n) {
+        ByteBuffer buf;
+        if (values instanceof char[] c) {
+            buf = ByteBuffer.allocate(2 * n).order(ByteOrder.nativeOrder());
+            buf.asCharBuffer().put(c, from, n);
+        } else if (values instanceof int[] i) {
+            buf = ByteBuffer.allocate(4 * n).order(ByteOrder.nativeOrder());
+            buf.asIntBuffer().put(i, from, n);
+        } else {
+            buf = ByteBuffer.allocate(8 * n).order(ByteOrder.nativeOrder());
+            buf.asLongBuffer().put((long[]) values, from, n);
+        }
+        return buf.array();
+    }
+
+    @ParameterizedTest
+    @MethodSource("memories")
+    void charIntAndLongCopiesMoveExactBytesInPlatformOrderAtEveryAlignment(NativeMemory mem) {
+        char[] chars = {'A', 0xbeef, 0xffff, 0, 0xd83d, 0xde00, 0xe9, 0x7f};
+        int[] ints = {0, -1, 0x10ffff, Integer.MIN_VALUE, 0xcafebabe, 42, 0x80, Integer.MAX_VALUE};
+        long[] longs = {0, -1, Long.MIN_VALUE, 0x0123456789abcdefL, 7, Long.MAX_VALUE, 0x80L << 48, 1};
+        try (Block b = Block.allocate()) {
+            for (int misalign = 0; misalign < 8; misalign++) {
+                long a = b.address() + 16 + misalign;
+                String at = "at +" + misalign;
+
+                mem.copyFromArray(chars, 1, a, 6);
+                assertArrayEquals(nativeImage(chars, 1, 6), bytes(mem, a, 0, 12), at);
+                char[] c = new char[10];
+                java.util.Arrays.fill(c, 'z');
+                mem.copyToArray(a + 2, c, 3, 5);
+                assertArrayEquals("zzz".toCharArray(), java.util.Arrays.copyOfRange(c, 0, 3), at);
+                assertArrayEquals(java.util.Arrays.copyOfRange(chars, 2, 7), java.util.Arrays.copyOfRange(c, 3, 8), at);
+                assertArrayEquals("zz".toCharArray(), java.util.Arrays.copyOfRange(c, 8, 10), at);
+                assertEquals(SENTINEL, mem.getByte(a - 1), at);
+                assertEquals(SENTINEL, mem.getByte(a + 12), at);
+
+                mem.copyFromArray(ints, 2, a, 6);
+                assertArrayEquals(nativeImage(ints, 2, 6), bytes(mem, a, 0, 24), at);
+                int[] i = new int[8];
+                mem.copyToArray(a + 4, i, 1, 5);
+                assertArrayEquals(new int[] {0, Integer.MIN_VALUE, 0xcafebabe, 42, 0x80, Integer.MAX_VALUE, 0, 0}, i, at);
+                assertEquals(SENTINEL, mem.getByte(a + 24), at);
+
+                mem.copyFromArray(longs, 0, a, 8);
+                assertArrayEquals(nativeImage(longs, 0, 8), bytes(mem, a, 0, 64), at);
+                long[] l = new long[8];
+                mem.copyToArray(a + 8, l, 0, 7);
+                assertArrayEquals(java.util.Arrays.copyOf(java.util.Arrays.copyOfRange(longs, 1, 8), 8), l, at);
+                assertEquals(SENTINEL, mem.getByte(a + 64), at);
+                assertEquals(SENTINEL, mem.getByte(a - 1), at);
+
+                mem.fill(b.address(), SIZE, SENTINEL);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("memories")
+    void bulkCopiesOutsideTheArrayAreRefusedBeforeTouchingMemory(NativeMemory mem) {
+        byte[] bytes = new byte[16];
+        char[] chars = new char[16];
+        int[] ints = new int[16];
+        long[] longs = new long[16];
+        int[][] bad = {{-1, 4}, {0, -1}, {13, 4}, {16, 1}, {0, 17}, {Integer.MAX_VALUE, 2}};
+        try (Block b = Block.allocate()) {
+            long a = b.address() + 8;
+            for (int[] r : bad) {
+                int off = r[0];
+                int len = r[1];
+                String what = "offset " + off + ", length " + len;
+                List<org.junit.jupiter.api.function.Executable> calls = List.of(
+                        () -> mem.copyToArray(a, bytes, off, len), () -> mem.copyFromArray(bytes, off, a, len),
+                        () -> mem.copyToArray(a, chars, off, len), () -> mem.copyFromArray(chars, off, a, len),
+                        () -> mem.copyToArray(a, ints, off, len), () -> mem.copyFromArray(ints, off, a, len),
+                        () -> mem.copyToArray(a, longs, off, len), () -> mem.copyFromArray(longs, off, a, len));
+                for (var call : calls) {
+                    org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class, call, what);
+                }
+            }
+            assertArrayEquals(sentinels(SIZE), bytes(mem, b.address(), 0, SIZE), "native memory untouched");
+            assertArrayEquals(new byte[16], bytes);
+            assertArrayEquals(new char[16], chars);
+            assertArrayEquals(new int[16], ints);
+            assertArrayEquals(new long[16], longs);
+            // the array's end is a valid place for an empty copy
+            mem.copyToArray(a, longs, 16, 0);
+            mem.copyFromArray(chars, 16, a, 0);
+            assertArrayEquals(sentinels(SIZE), bytes(mem, b.address(), 0, SIZE));
         }
     }
 
