@@ -116,8 +116,9 @@ public interface CPythonBinding {
     void PyException_SetCause(long exception, long cause);
 
     /**
-     * Counts a nested C-level call against the recursion limit: 0, or -1 with {@code RecursionError} set, its message
-     * ending with the C string {@code where}. Balance every 0 with one {@link #Py_LeaveRecursiveCall}. CPython 3.9–3.13
+     * Counts a nested C-level call against the recursion limit: 0, or nonzero (not always -1) with
+     * {@code RecursionError} set, its message ending with the C string {@code where}. Balance every 0 with one
+     * {@link #Py_LeaveRecursiveCall}. CPython 3.9–3.13
      * count calls; 3.14 compares the C stack pointer with the thread's stack limit instead.
      */
     @CFunction // not critical: creates the RecursionError

@@ -2,6 +2,8 @@ package dev.serpentine.ffi.jna;
 
 import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.CharBuffer;
 import java.util.Objects;
 import dev.serpentine.ffi.binding.NativeMemory;
 
@@ -75,16 +77,23 @@ final class JnaMemory implements NativeMemory {
         BASE.write(dst, src, offset, length);
     }
 
+    // JNA's Pointer.read/write of char[] convert to and from wchar_t (4 bytes on Linux), so chars go through a direct
+    // buffer over the memory instead: one JNI call to make it, then a bulk copy on the Java side.
+
     @Override
     public void copyToArray(long src, char[] dst, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, dst.length);
-        BASE.read(src, dst, offset, length);
+        if (length > 0) chars(src, length).get(dst, offset, length);
     }
 
     @Override
     public void copyFromArray(char[] src, int offset, long dst, int length) {
         Objects.checkFromIndexSize(offset, length, src.length);
-        BASE.write(dst, src, offset, length);
+        if (length > 0) chars(dst, length).put(src, offset, length);
+    }
+
+    private static CharBuffer chars(long address, int length) {
+        return BASE.getByteBuffer(address, 2L * length).order(ByteOrder.nativeOrder()).asCharBuffer();
     }
 
     @Override

@@ -311,13 +311,13 @@ class CodecCApiTest {
     }
 
     @Test
-    void aMissingCapsuleFailsWithPythonsImportOrAttributeError() {
+    void aMissingCapsuleFailsWithAnImportOrAttributeError() {
         try (var g = Live.gil()) {
-            for (String[] c : new String[][] {{"no_such_module_xyz.CAPI", "ModuleNotFoundError"},
+            for (String[] c : new String[][] {{"no_such_module_xyz.CAPI", "ModuleNotFoundError|ImportError"},
                     {"datetime.no_such_capi", "AttributeError"}, {"datetime.datetime", "AttributeError"}}) {
                 assertEquals(0L, Live.withCString(c[0], p -> PY.PyCapsule_Import(p, 0)), c[0]);
                 PythonException e = Live.INTERPRETER.error("PyCapsule_Import");
-                assertEquals(c[1], e.pythonType(), c[0] + ": " + e.getMessage());
+                assertTrue(List.of(c[1].split("\\|")).contains(e.pythonType()), c[0] + ": " + e.getMessage());
                 assertEquals(0L, PY.PyErr_Occurred());
             }
         }
@@ -327,27 +327,28 @@ class CodecCApiTest {
 
     @Test
     void recursiveCallsRaiseRecursionErrorAtTheLimitAndLeaveBalanced() {
-        int minor = Oracle.minor();
         long where = CStrings.allocate(PY, " in a serpentine codec");
         try (var g = Live.gil()) {
+            int minor = Oracle.minor();
             int entered = 0;
             int result = 0;
             // 3.9–3.13 count calls; 3.14 measures the C stack, which nested calls from one Java frame do not grow
             int bound = 1_000_000;
-            while (entered < bound && (result = PY.Py_EnterRecursiveCall(where)) == 0) entered++;
             try {
-                if (minor <= 13) {
-                    assertEquals(-1, result, "no RecursionError after " + entered + " nested calls");
-                    PythonException e = Live.INTERPRETER.error("Py_EnterRecursiveCall");
-                    assertEquals("RecursionError", e.pythonType());
-                    assertEquals("maximum recursion depth exceeded in a serpentine codec", e.pythonMessage());
-                    assertTrue(entered >= 900, "limit reached after only " + entered + " calls");
-                } else {
-                    assertEquals(bound, entered);
-                    assertEquals(0L, PY.PyErr_Occurred());
-                }
+                while (entered < bound && (result = PY.Py_EnterRecursiveCall(where)) == 0) entered++;
             } finally {
+                // leave first: at the limit even formatting the error would hit it again
                 for (int i = 0; i < entered; i++) PY.Py_LeaveRecursiveCall();
+            }
+            if (minor <= 13) {
+                assertNotEquals(0, result, "no RecursionError after " + entered + " nested calls");
+                PythonException e = Live.INTERPRETER.error("Py_EnterRecursiveCall");
+                assertEquals("RecursionError", e.pythonType());
+                assertEquals("maximum recursion depth exceeded in a serpentine codec", e.pythonMessage());
+                assertTrue(entered >= 900, "limit reached after only " + entered + " calls");
+            } else {
+                assertEquals(bound, entered);
+                assertEquals(0L, PY.PyErr_Occurred());
             }
             // balanced again: Python recursion works to its usual depth, and one more enter succeeds
             assertEquals(400, Oracle.evalLong("(lambda f: f(f, 400))(lambda f, n: n and 1 + f(f, n - 1))"));
