@@ -193,9 +193,10 @@ public interface CPythonBinding {
     long PyBytes_Size(long o);
 
     /**
-     * Resizes the bytes object at {@code *pbytes} (a {@code PyObject**}), which must be new (reference count 1, not
-     * shared, e.g. from {@code PyBytes_FromStringAndSize(0, n)}), keeping its content up to the shorter length;
-     * {@code *pbytes} may change. 0, or -1 with an exception set and {@code *pbytes} released and set to 0.
+     * Resizes the bytes object at {@code *pbytes} (a {@code PyObject**}), which should be new (reference count 1, e.g.
+     * from {@code PyBytes_FromStringAndSize(0, n)}), keeping its content up to the shorter length; {@code *pbytes} may
+     * change. 0, or -1 with an exception set and {@code *pbytes} released and set to 0. A shared one: CPython 3.9–3.12
+     * fail with {@code SystemError}, 3.13+ resize a copy; either way the reference in {@code *pbytes} is consumed.
      */
     @CFunction // not critical: its error path releases the object and creates an exception
     int _PyBytes_Resize(long pbytes, long newsize);
