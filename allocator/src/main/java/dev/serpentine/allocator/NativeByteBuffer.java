@@ -1,12 +1,16 @@
 package dev.serpentine.allocator;
 
+import dev.serpentine.ffi.binding.GilOwnership;
 import dev.serpentine.ffi.binding.NativeMemory;
+
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A growable native byte buffer in Python's {@code PyMem} domain, for output written straight to native memory.
  * Capacity grows by half again (amortized O(1) appends) through {@code PyMem_Realloc}, which keeps the contents.
  * {@link #take()} hands the finished block over without a copy; {@link #close()} frees whatever was not taken, so a
- * try-with-resources frees the buffer on every failure path. Single-threaded, GIL held.
+ * try-with-resources frees the buffer on every failure path; a buffer dropped without either is freed at the next
+ * GIL entry after the garbage collector finds it unreachable. Single-threaded, GIL held.
  */
 public final class NativeByteBuffer implements AutoCloseable {
 
@@ -18,6 +22,9 @@ public final class NativeByteBuffer implements AutoCloseable {
     private long capacity;
     private long size;
     private boolean done;
+    /** Where the block is now, for the backstop (which must not reach this buffer): set on every move. */
+    private final AtomicLong block;
+    private final GilOwnership.Backstop backstop;
 
     NativeByteBuffer(PyAllocator allocator, NativeMemory mem, long initialCapacity) {
         if (initialCapacity < 0) throw new AllocationException("negative capacity " + initialCapacity);
@@ -25,6 +32,8 @@ public final class NativeByteBuffer implements AutoCloseable {
         this.mem = mem;
         this.capacity = Math.max(initialCapacity, MIN_CAPACITY);
         this.address = allocator.malloc(capacity);
+        AtomicLong block = this.block = new AtomicLong(address);
+        this.backstop = GilOwnership.backstop(this, () -> allocator.free(block.get()));
     }
 
     /** Creates a buffer on {@code allocator} (see {@link PyAllocator#newBuffer}); for allocator implementations. */
@@ -50,6 +59,7 @@ public final class NativeByteBuffer implements AutoCloseable {
         long grown = capacity + (capacity >> 1);
         long next = Math.max(needed, grown < 0 ? Long.MAX_VALUE : grown);
         address = allocator.realloc(address, next); // the old block stays valid (and owned) if this throws
+        block.set(address);
         capacity = next;
     }
 
@@ -138,15 +148,21 @@ public final class NativeByteBuffer implements AutoCloseable {
     /** Hands the block over without a copy; the buffer is spent afterwards. */
     public NativeBlock take() {
         check();
+        NativeBlock taken = new NativeBlock(allocator, address, size, capacity); // its own backstop from here on
         done = true;
-        return new NativeBlock(allocator, address, size, capacity);
+        backstop.disarm();
+        return taken;
     }
 
-    /** Frees the block unless it was taken. Idempotent. */
+    /**
+     * Frees the block unless it was taken (GIL held). Idempotent. Without the GIL it throws
+     * {@link IllegalStateException} and stays open, so a retry inside a GIL task frees it.
+     */
     @Override
     public void close() {
         if (done) return;
+        allocator.free(address); // checks the GIL before anything changes
         done = true;
-        allocator.free(address);
+        backstop.disarm();
     }
 }

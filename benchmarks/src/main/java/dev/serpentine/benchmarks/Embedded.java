@@ -3,6 +3,7 @@ package dev.serpentine.benchmarks;
 import dev.serpentine.bridge.PythonRuntime;
 import dev.serpentine.bridge.internal.CPythonRuntime;
 import dev.serpentine.ffi.binding.CPythonBinding;
+import dev.serpentine.ffi.binding.GilOwnership;
 import dev.serpentine.ffi.binding.NativeMemory;
 import dev.serpentine.ffi.binding.RunningInterpreter;
 import dev.serpentine.ffi.view.CPythonViews;
@@ -44,6 +45,7 @@ final class Embedded {
     void holdGil() {
         if (gilThread != null) throw new IllegalStateException("the GIL is already held by " + gilThread);
         gilState = py.PyGILState_Ensure();
+        GilOwnership.enter(); // as the bridge marks its tasks: the allocator and the buffer API check it
         gilThread = Thread.currentThread();
     }
 
@@ -53,6 +55,7 @@ final class Embedded {
             // PyGILState_Release on another thread would corrupt CPython's thread state; better a failed trial.
             throw new IllegalStateException("the GIL was taken on " + gilThread + ", not " + Thread.currentThread());
         }
+        GilOwnership.exit();
         py.PyGILState_Release(gilState);
         gilThread = null;
     }

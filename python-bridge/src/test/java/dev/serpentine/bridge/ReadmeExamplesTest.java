@@ -31,6 +31,11 @@ class ReadmeExamplesTest {
 
     /** The test class path (Surefire puts only its booter jar on {@code java.class.path}). */
     static final String CLASS_PATH = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    /**
+     * In the module-path executions: Serpentine's modules, which the example reads from its unnamed module; the class
+     * path then holds the rest (the CPython jar among it), as an application on the module path has it.
+     */
+    static final String MODULE_PATH = System.getProperty("jdk.module.path");
 
     /** The ```java block right after {@code <!-- example: name ... -->} in the README. */
     static String example(String name) throws IOException {
@@ -53,7 +58,10 @@ class ReadmeExamplesTest {
         ToolProvider javac = ToolProvider.findFirst("javac").orElseThrow(() -> new AssertionError("no javac: the tests need a JDK"));
         StringWriter errors = new StringWriter();
         PrintWriter print = new PrintWriter(errors, true);
-        int rc = javac.run(print, print, "-classpath", CLASS_PATH, "-d", out.toString(), file.toString());
+        int rc = MODULE_PATH == null
+                ? javac.run(print, print, "-classpath", CLASS_PATH, "-d", out.toString(), file.toString())
+                : javac.run(print, print, "--module-path", MODULE_PATH, "--add-modules", "ALL-MODULE-PATH",
+                        "-classpath", System.getProperty("java.class.path"), "-d", out.toString(), file.toString());
         assertEquals(0, rc, () -> "the README's " + className + " does not compile:\n" + errors + "\n" + source);
     }
 
@@ -64,20 +72,25 @@ class ReadmeExamplesTest {
 
     @Test
     void plainJavaExampleRunsInItsOwnJvmOnTheEmbeddedDefaultCPython(@TempDir Path dir) throws Exception {
-        // The example ignores this execution's interpreter and backend: run it once per JDK, in the execution
-        // whose backend is the default one and whose interpreter is the embedded default (or in the JDK 17 run).
+        // The example ignores this execution's interpreter and backend: run it once per JDK and path, in the
+        // executions whose backend is the default one and whose interpreter is the embedded default (or JDK 17's).
         String embedded = System.getProperty("serpentine.embedded.python", "cpython-3.14");
         assumeTrue(defaultBackend().equals(System.getProperty("serpentine.backend", defaultBackend()))
                         && (System.getProperty("serpentine.test.python", "").endsWith(embedded)
-                            || "17".equals(System.getProperty("serpentine.test.jdk"))),
-                "runs in the cp314 execution of the default backend and in the JDK 17 run");
+                            || "17".equals(System.getProperty("serpentine.test.jdk")) || MODULE_PATH != null),
+                "runs in the cp314 execution of the default backend, in the JDK 17 run and on the module path");
 
         compile("EmbedExample", example("plain-java"), dir);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Path log = dir.resolve("output.txt");
-        Process p = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED",
-                "-cp", CLASS_PATH + File.pathSeparator + dir, "EmbedExample")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        List<String> command = MODULE_PATH == null
+                ? List.of(java.toString(), "--enable-native-access=ALL-UNNAMED",
+                        "-cp", CLASS_PATH + File.pathSeparator + dir, "EmbedExample")
+                : List.of(java.toString(), "--enable-native-access=com.sun.jna,"
+                                + (Runtime.version().feature() >= 22 ? "dev.serpentine.ffi.ffm," : "") + "ALL-UNNAMED",
+                        "--module-path", MODULE_PATH, "--add-modules", "ALL-MODULE-PATH",
+                        "-cp", System.getProperty("java.class.path") + File.pathSeparator + dir, "EmbedExample");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("EmbedExample did not exit within 120 s:\n" + Files.readString(log));
@@ -90,6 +103,9 @@ class ReadmeExamplesTest {
 
     @Test
     void bufferExampleReadsAStridedMemoryview(@TempDir Path dir) throws Exception {
+        // The buffer API is platform-only: on the module path it is exported to Serpentine's modules, not to an
+        // application's unnamed module (this test's own loader).
+        assumeTrue(MODULE_PATH == null, "the platform-only buffer API is not exported to an application on the module path");
         compile("BufferExample", String.join("\n",
                 "import dev.serpentine.ffi.buffer.*;",
                 "import dev.serpentine.ffi.binding.RunningInterpreter;",

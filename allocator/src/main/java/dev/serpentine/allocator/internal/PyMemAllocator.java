@@ -7,6 +7,7 @@ import dev.serpentine.allocator.PyAllocator;
 import dev.serpentine.bridge.PythonRuntime;
 import dev.serpentine.ffi.InterpreterUnavailableException;
 import dev.serpentine.ffi.binding.CPythonBinding;
+import dev.serpentine.ffi.binding.GilOwnership;
 import dev.serpentine.ffi.binding.RunningInterpreter;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -49,8 +50,9 @@ public final class PyMemAllocator implements PyAllocator {
         return new PyMemAllocator(runtime);
     }
 
-    private void requireGil(String function) {
-        if (py.PyGILState_Check() == 0) {
+    /** The bridge's marker, not PyGILState_Check: that answers 1 on every thread once a sub-interpreter exists. */
+    private static void requireGil(String function) {
+        if (!GilOwnership.holds()) {
             throw new IllegalStateException(function + " needs the GIL: call it inside PythonRuntime.call(…),"
                     + " or use the raw domain (rawMalloc …) without it");
         }

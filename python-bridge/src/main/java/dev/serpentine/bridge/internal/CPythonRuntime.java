@@ -14,6 +14,7 @@ import dev.serpentine.ffi.abi.AbiSelector;
 import dev.serpentine.ffi.abi.CPythonAbi;
 import dev.serpentine.ffi.binding.CPythonBinding;
 import dev.serpentine.ffi.binding.CStrings;
+import dev.serpentine.ffi.binding.GilOwnership;
 import dev.serpentine.ffi.binding.RunningInterpreter;
 import dev.serpentine.ffi.view.CPythonViews;
 
@@ -33,11 +34,6 @@ public final class CPythonRuntime implements PythonRuntime {
 
     private static References references;
     private static long mainDict;
-    /**
-     * Per thread, how deep it is in this bridge's GIL scopes (tasks, upcalls): more than 0 means it holds the GIL.
-     * Kept in Java because PyGILState_Check answers 1 on every thread once a sub-interpreter has been created.
-     */
-    private static final ThreadLocal<int[]> GIL_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
     /** System property: how deeply one thread may nest the bridge's GIL scopes (tasks and upcalls), default 64. */
     static final String NESTING_LIMIT = "serpentine.nesting.limit";
     /**
@@ -164,12 +160,12 @@ public final class CPythonRuntime implements PythonRuntime {
 
     /** Whether this thread holds the GIL inside one of the bridge's scopes (a task or an upcall). */
     static boolean holdsGil() {
-        return GIL_DEPTH.get()[0] > 0;
+        return GilOwnership.holds();
     }
 
     /** Whether one more GIL scope on this thread would nest deeper than the limit. */
     static boolean nestingExceeded() {
-        return GIL_DEPTH.get()[0] >= MAX_DEPTH;
+        return GilOwnership.depth() >= MAX_DEPTH;
     }
 
     /** Refuses a scope nested too deep: a RecursionError for Python callers, before the stack runs out. */
@@ -179,9 +175,14 @@ public final class CPythonRuntime implements PythonRuntime {
                 + " only for threads with larger stacks", "");
     }
 
-    /** Marks this thread as holding the GIL (right after taking it) or not (right before releasing it). */
+    /**
+     * Marks this thread as holding the GIL (right after taking it) or not (right before releasing it), in ffi-core's
+     * {@link GilOwnership}, where the allocator and the buffer API check it (PyGILState_Check answers 1 on every
+     * thread once a sub-interpreter has been created).
+     */
     static void gilScope(int delta) {
-        GIL_DEPTH.get()[0] += delta;
+        if (delta > 0) GilOwnership.enter();
+        else GilOwnership.exit();
     }
 
     /** Runs {@code task} on this platform thread with the GIL ({@code PyGILState_Ensure}; nesting is fine). */
@@ -192,6 +193,7 @@ public final class CPythonRuntime implements PythonRuntime {
         PythonScope scope = new PythonScope(this);
         try {
             refs.drain();
+            GilOwnership.releaseDeferred();
             return task.call(scope);
         } catch (RuntimeException | Error e) {
             throw e;

@@ -64,9 +64,11 @@ public interface NativeMemory {
     void fill(long address, long length, byte value);
 
     /**
-     * A Java view of {@code length} bytes at {@code address} — a {@link java.nio.ByteBuffer} with every backend, a
-     * {@code java.lang.foreign.MemorySegment} where the JVM has the FFM API — usable until the window is closed.
-     * Where the backend can (FFM), accesses after {@code close()} throw instead of touching freed memory.
+     * A Java view of {@code length} bytes at {@code address} — a {@link java.nio.ByteBuffer} or a
+     * {@code java.lang.foreign.MemorySegment} — usable until the window is closed; accesses after {@code close()}
+     * throw instead of touching freed memory. Only a backend that can revoke a window offers one (FFM).
+     *
+     * @throws UnsupportedOperationException where the backend cannot revoke a window (JNA)
      */
     MemoryWindow window(long address, long length, boolean readOnly);
 
@@ -74,8 +76,8 @@ public interface NativeMemory {
     interface MemoryWindow extends AutoCloseable {
 
         /**
-         * The window as {@code type}: {@code ByteBuffer.class} (read-only when the window is), or
-         * {@code MemorySegment.class} with the FFM backend.
+         * The window as {@code type}: {@code ByteBuffer.class} (read-only when the window is) or
+         * {@code MemorySegment.class}.
          *
          * @throws UnsupportedOperationException for a type this backend cannot offer
          */

@@ -1,18 +1,21 @@
 package dev.serpentine.ffi.buffer;
 
 import dev.serpentine.ffi.binding.CPythonBinding;
+import dev.serpentine.ffi.binding.GilOwnership;
 import dev.serpentine.ffi.binding.NativeMemory;
 import dev.serpentine.ffi.view.PyBufferView;
 
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A buffer held from an exporter: its {@code Py_buffer}, the operations over it, and Java windows on its memory.
  * While it is held the exporter keeps the memory in place (a {@code bytearray} refuses to resize). {@link #close()}
  * releases it ({@code PyBuffer_Release}) and frees the struct; it needs the GIL, like every other call here.
- * After release, every call throws {@link IllegalStateException}.
+ * After release, every call throws {@link IllegalStateException}. A buffer dropped without {@code close()} is
+ * released at the next GIL entry after the garbage collector finds it unreachable (its windows close first).
  */
 public final class AcquiredBuffer implements AutoCloseable {
 
@@ -20,7 +23,9 @@ public final class AcquiredBuffer implements AutoCloseable {
     private final NativeMemory mem;
     private final PyBuffers buffers;
     private final PyBufferView fields;
-    private final List<NativeMemory.MemoryWindow> windows = new ArrayList<>();
+    /** Read by the backstop on the thread that drains it, hence thread-safe. */
+    private final List<NativeMemory.MemoryWindow> windows = new CopyOnWriteArrayList<>();
+    private final GilOwnership.Backstop backstop;
     private long view;
 
     AcquiredBuffer(CPythonBinding py, PyBuffers buffers, long view) {
@@ -29,6 +34,8 @@ public final class AcquiredBuffer implements AutoCloseable {
         this.buffers = buffers;
         this.fields = new PyBufferView(mem);
         this.view = view;
+        List<NativeMemory.MemoryWindow> windows = this.windows;
+        this.backstop = GilOwnership.backstop(this, () -> release(py, windows, view));
     }
 
     private long view() {
@@ -125,21 +132,29 @@ public final class AcquiredBuffer implements AutoCloseable {
 
     /** See {@link PyBuffers#forEachElement}. */
     public void forEachElement(char order, PyBuffers.ElementVisitor visitor) {
-        buffers.forEachElement(view(), order, visitor);
+        try {
+            buffers.forEachElement(view(), order, visitor);
+        } finally {
+            // the visitor may run any code, a GIL entry among it: the backstop must not release the buffer meanwhile
+            Reference.reachabilityFence(this);
+        }
     }
 
-    /** The memory as a {@link ByteBuffer} (read-only when the buffer is): {@code as(ByteBuffer.class)}. */
+    /**
+     * The memory as a {@link ByteBuffer} (read-only when the buffer is), FFM backend only: {@code as(ByteBuffer.class)}.
+     */
     public ByteBuffer asByteBuffer() {
         return as(ByteBuffer.class);
     }
 
     /**
-     * The memory of a contiguous buffer as {@code ByteBuffer.class} or, with the FFM backend,
-     * {@code java.lang.foreign.MemorySegment.class} — read-only when the buffer is, without a copy. With FFM the
-     * window is closed at release, so a late access throws instead of reading freed memory; with JNA it cannot be
-     * revoked and must not be used after {@link #close()}.
+     * The memory of a contiguous buffer as {@code ByteBuffer.class} or {@code java.lang.foreign.MemorySegment.class}
+     * — read-only when the buffer is, without a copy — with the FFM backend only: the window is closed at release,
+     * so a late access throws instead of reading freed memory. The JNA backend cannot revoke a window, so it hands
+     * out none; copy with {@link #toArray} or {@link #copyTo} there.
      *
      * @throws IllegalStateException when the buffer is not contiguous (copy it with {@link #toArray} instead)
+     * @throws UnsupportedOperationException with the JNA backend, or for another type
      */
     public <T> T as(Class<T> type) {
         long v = view();
@@ -151,15 +166,25 @@ public final class AcquiredBuffer implements AutoCloseable {
         return w.as(type);
     }
 
-    /** Releases the buffer (GIL held). Idempotent. */
+    /**
+     * Releases the buffer (GIL held). Idempotent. Without the GIL it throws {@link IllegalStateException} and stays
+     * held, so a retry inside a GIL task releases it.
+     */
     @Override
     public void close() {
         long v = view;
         if (v == 0) return;
+        GilOwnership.require("releasing a buffer");
         view = 0;
+        backstop.disarm();
+        release(py, windows, v);
+    }
+
+    /** Closes the windows, then releases the buffer and frees its struct (GIL held). */
+    private static void release(CPythonBinding py, List<NativeMemory.MemoryWindow> windows, long view) {
         windows.forEach(NativeMemory.MemoryWindow::close);
         windows.clear();
-        py.PyBuffer_Release(v);
-        py.PyMem_Free(v);
+        py.PyBuffer_Release(view);
+        py.PyMem_Free(view);
     }
 }

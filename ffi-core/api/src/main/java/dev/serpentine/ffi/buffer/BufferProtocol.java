@@ -2,6 +2,7 @@ package dev.serpentine.ffi.buffer;
 
 import dev.serpentine.ffi.PythonException;
 import dev.serpentine.ffi.binding.CPythonBinding;
+import dev.serpentine.ffi.binding.GilOwnership;
 import dev.serpentine.ffi.binding.RunningInterpreter;
 import dev.serpentine.ffi.view.PyBufferView;
 
@@ -29,8 +30,10 @@ public final class BufferProtocol {
      *
      * @param flags {@link BufferFlags}: what the caller can handle and whether it needs to write
      * @throws PythonException with the exporter's own error (e.g. {@code BufferError: Object is not writable.})
+     * @throws IllegalStateException when this thread does not hold the GIL ({@link GilOwnership})
      */
     public AcquiredBuffer acquire(long exporter, int flags) {
+        GilOwnership.require("acquiring a buffer");
         if (exporter == 0) throw new IllegalArgumentException("cannot acquire a buffer from NULL");
         long view = py.PyMem_Calloc(1, PyBufferView.SIZE);
         if (view == 0) throw new OutOfMemoryError("PyMem_Calloc(" + PyBufferView.SIZE + ") failed");

@@ -135,25 +135,14 @@ final class JnaMemory implements NativeMemory {
         return BASE.indexOf(address, (byte) 0);
     }
 
-    /** A direct ByteBuffer over the memory; JNA cannot revoke it, so it must not be used after release. */
+    /**
+     * None: a direct ByteBuffer over memory that someone else frees cannot be revoked here (JNA has no scoped
+     * segments), and a read after the owner freed it kills the JVM. Java code copies instead (one JNI call).
+     */
     @Override
     public MemoryWindow window(long address, long length, boolean readOnly) {
-        if (length < 0 || length > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("a ByteBuffer cannot span " + length + " bytes");
-        }
-        ByteBuffer b = length == 0 ? ByteBuffer.allocateDirect(0) : new Pointer(address).getByteBuffer(0, length);
-        ByteBuffer view = readOnly ? b.asReadOnlyBuffer() : b;
-        return new MemoryWindow() {
-            @Override
-            public <T> T as(Class<T> type) {
-                if (type == ByteBuffer.class) return type.cast(view);
-                throw new UnsupportedOperationException("the JNA backend offers a memory window as a ByteBuffer only, not "
-                        + type.getName() + " (MemorySegment needs the FFM backend on Java 22+)");
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        throw new UnsupportedOperationException("the JNA backend hands out no window on native memory: it could not"
+                + " revoke it when the memory is released, and a late access would crash the JVM; copy the bytes"
+                + " (AcquiredBuffer.toArray / copyTo), or use the FFM backend (Java 22+), whose windows close at release");
     }
 }

@@ -6,6 +6,7 @@ import dev.serpentine.ffi.abi.CPythonAbi;
 import dev.serpentine.ffi.binding.Backends;
 import dev.serpentine.ffi.binding.CPythonBinding;
 import dev.serpentine.ffi.binding.CStrings;
+import dev.serpentine.ffi.binding.GilOwnership;
 import dev.serpentine.ffi.binding.NativeMemory;
 import dev.serpentine.ffi.binding.RunningInterpreter;
 import dev.serpentine.ffi.view.CPythonViews;
@@ -43,14 +44,21 @@ final class Live {
     private Live() {
     }
 
-    /** Holds the GIL for a test: {@code try (Gil g = Live.gil()) { … }}. */
+    /**
+     * Holds the GIL for a test: {@code try (Gil g = Live.gil()) { … }}; marked in {@link GilOwnership} as the bridge
+     * marks its tasks (the buffer API checks it), running the releases queued by Cleaners as the bridge does.
+     */
     static Gil gil() {
-        return new Gil(PY.PyGILState_Ensure());
+        Gil g = new Gil(PY.PyGILState_Ensure());
+        GilOwnership.enter();
+        GilOwnership.releaseDeferred();
+        return g;
     }
 
     record Gil(int state) implements AutoCloseable {
         @Override
         public void close() {
+            GilOwnership.exit();
             PY.PyGILState_Release(state);
         }
     }
