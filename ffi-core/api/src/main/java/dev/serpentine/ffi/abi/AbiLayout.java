@@ -131,17 +131,6 @@ public final class AbiLayout {
     public final int dictValuesEmbedded;
     public final int dictValuesValid;
 
-    // sizes the verifier compares with the live type objects (tp_basicsize) before it reads any object
-    public final int bytesBasicsize;
-    public final int strBasicsize;
-    public final int intBasicsize;
-    public final int tupleBasicsize;
-    public final int listBasicsize;
-    public final int dictBasicsize;
-    public final int floatBasicsize;
-    public final int bytearrayBasicsize;
-    public final int memoryviewBasicsize;
-
     private final Map<String, String> facts;
 
     private AbiLayout(String tag, Properties p) {
@@ -150,7 +139,6 @@ public final class AbiLayout {
         obType = r.i("obType");
         obSize = r.i("obSize");
         tpName = r.i("tpName");
-        tpBasicsize = r.i("tpBasicsize");
         tpItemsize = r.i("tpItemsize");
         tpAsBuffer = r.i("tpAsBuffer");
         tpFlags = r.i("tpFlags");
@@ -221,15 +209,6 @@ public final class AbiLayout {
         dictValuesCapacity = r.i("dictValuesCapacity", after);
         dictValuesEmbedded = r.i("dictValuesEmbedded", after);
         dictValuesValid = r.i("dictValuesValid", after);
-        bytesBasicsize = r.i("bytesBasicsize");
-        strBasicsize = r.i("strBasicsize");
-        intBasicsize = r.i("intBasicsize");
-        tupleBasicsize = r.i("tupleBasicsize");
-        listBasicsize = r.i("listBasicsize");
-        dictBasicsize = r.i("dictBasicsize");
-        floatBasicsize = r.i("floatBasicsize");
-        bytearrayBasicsize = r.i("bytearrayBasicsize");
-        memoryviewBasicsize = r.i("memoryviewBasicsize");
         facts = Collections.unmodifiableMap(r.read);
         for (String key : p.stringPropertyNames()) {
             if (!key.startsWith("abi.") && !key.startsWith("bundle.") && !facts.containsKey(key)) {

@@ -59,7 +59,8 @@ public final class PyDictView extends View {
         // values the dict allocated itself (embedded == 0, e.g. after the owner died) are always this dict's, and
         // CPython never initializes their `valid` byte.
         if (keysLayout != AbiLayout.DictKeys.LOG2_ORDER_AFTER_VALUES) return true;
-        return mem.getByte(values + layout.dictValuesEmbedded) == 0 || mem.getByte(values + layout.dictValuesValid) != 0;
+        return mem.getByte(values + layout.dictValuesEmbedded) == 0
+                || mem.getByte(values + layout.dictValuesValid) != 0;
     }
 
     /** Visits the entries in insertion order. */

@@ -23,7 +23,7 @@ public final class PyListView extends View {
         return mem.getLong(o + layout.obSize);
     }
 
-    /** Address of the item array; NULL for a list that never held an item (a {@code PyList_New(n)} list, n > 0, has one). */
+    /** Address of the item array; NULL for a list that never held an item ({@code PyList_New(n)}, n > 0, makes one). */
     public long items(long o) {
         return mem.getLong(o + layout.listItems);
     }
@@ -38,8 +38,8 @@ public final class PyListView extends View {
     }
 
     /**
-     * Fills slot {@code i} of a fresh {@code list}'s item array, as {@code PyList_SET_ITEM} does: the address comes from
-     * {@link #items} of a list just made by {@code PyList_New(n)} (all slots NULL) and {@code newReference} is stolen.
+     * Fills slot {@code i} of a fresh {@code list}'s item array, as {@code PyList_SET_ITEM} does: the address
+     * comes from {@link #items} of a list just made by {@code PyList_New(n)} (all slots NULL) and {@code newReference} is stolen.
      * This is the codec path for a presized container: no call per item and no check, so {@code i} must be below
      * {@code n}, each slot filled once, and every slot filled before the list reaches any Python code (a NULL
      * item is only safe for its deallocation: on an error path, just drop the list). Use {@link #initItem} where

@@ -7,8 +7,8 @@ import java.math.BigInteger;
 
 /**
  * {@code int} (and {@code bool}): sign, digit count and the digits (least significant first; base 2³⁰ in every
- * supported build), and the value in place when it fits 64 bits. The sign and count are a signed {@code ob_size} in 3.9–3.11 and the
- * {@code lv_tag} of 3.12+ (3.14 also marks the cached small ints with bit 2, which is masked off).
+ * supported build), and the value in place when it fits 64 bits. The sign and count are a signed {@code ob_size}
+ * in 3.9–3.11 and the {@code lv_tag} of 3.12+ (3.14 also marks the cached small ints with bit 2, which is masked off).
  */
 public final class PyLongView extends View {
 

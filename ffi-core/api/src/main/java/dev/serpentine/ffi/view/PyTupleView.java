@@ -34,8 +34,8 @@ public final class PyTupleView extends View {
     }
 
     /**
-     * Fills slot {@code i} of a fresh {@code tuple}'s item array, as {@code PyTuple_SET_ITEM} does: the address comes from
-     * {@link #items} of a tuple just made by {@code PyTuple_New(n)} (all slots NULL) and {@code newReference} is stolen.
+     * Fills slot {@code i} of a fresh {@code tuple}'s item array, as {@code PyTuple_SET_ITEM} does: the address
+     * comes from {@link #items} of a tuple just made by {@code PyTuple_New(n)} (all slots NULL) and {@code newReference} is stolen.
      * This is the codec path for a presized container: no call per item and no check, so {@code i} must be below
      * {@code n}, each slot filled once, and every slot filled before the tuple reaches any Python code (a NULL
      * item is only safe for its deallocation: on an error path, just drop the tuple). Use {@link #initItem} where

@@ -34,7 +34,9 @@ class LayoutMutationTest {
                 "layout.properties keys against the facts AbiLayout reads");
         // the mutations cover every key of the file except the exempt ones, which are named with a reason
         Set<String> mutated = new TreeSet<>();
-        for (String change : LayoutMutationProbe.changes(file, Live.ABIS)) mutated.add(change.substring(0, change.indexOf('=')));
+        for (String change : LayoutMutationProbe.changes(file, Live.ABIS)) {
+            mutated.add(change.substring(0, change.indexOf('=')));
+        }
         Set<String> all = new TreeSet<>(file.stringPropertyNames());
         all.removeAll(LayoutMutationProbe.EXEMPT.keySet());
         assertEquals(all, mutated);
