@@ -139,6 +139,7 @@ public final class AbiLayout {
         obType = r.i("obType");
         obSize = r.i("obSize");
         tpName = r.i("tpName");
+        tpBasicsize = r.i("tpBasicsize");
         tpItemsize = r.i("tpItemsize");
         tpAsBuffer = r.i("tpAsBuffer");
         tpFlags = r.i("tpFlags");

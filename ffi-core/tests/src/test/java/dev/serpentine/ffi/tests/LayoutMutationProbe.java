@@ -74,13 +74,9 @@ public final class LayoutMutationProbe {
                 }
             }
             System.out.println("DONE " + n);
-            System.out.flush();
-            System.exit(0);
+            ForkedJvm.exitChild(null);
         } catch (Throwable t) {
-            System.out.println("UNEXPECTED " + t);
-            t.printStackTrace(System.out);
-            System.out.flush();
-            System.exit(3);
+            ForkedJvm.exitChild(t);
         }
     }
 
