@@ -1,5 +1,8 @@
 package dev.serpentine.ffi.abi;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -30,7 +33,6 @@ public final class AbiLayout {
     public final String tag;
 
     // object header and type objects
-    public final int headerSize;
     public final int obType;
     public final int obSize;
     public final int tpName;
@@ -73,11 +75,19 @@ public final class AbiLayout {
     public final int strAsciiBit;
     /** The {@code ready} bit of 3.9–3.11, or 0 where every string is ready. */
     public final int strReadyBit;
+    /** The bits of the state word that hold the interned state. */
+    public final int strInternedMask;
 
     // int, float
     public final IntEncoding intEncoding;
     public final int intSizeOrTag;
+    /** {@link IntEncoding#TAGGED} only (else -1): the sign code bits and where the digit count starts. */
+    public final int intTagSignMask;
+    public final int intTagCountShift;
     public final int intDigits;
+    /** {@code PyLong_SHIFT} and {@code sizeof(digit)}: {@code sys.int_info}. */
+    public final int intDigitBits;
+    public final int intDigitSize;
     public final int floatValue;
 
     // list, tuple
@@ -85,27 +95,47 @@ public final class AbiLayout {
     public final int listAllocated;
     public final int tupleItems;
 
-    // dict
+    // dict: PyDictObject
     public final int dictUsed;
     public final int dictKeys;
     public final int dictValues;
     public final DictKeys dictKeysLayout;
+    // PyDictKeysObject: the header fields read, where the index table starts, the entries
+    public final int dictKeysNentries;
+    public final int dictKeysIndices;
+    /** {@link DictKeys#SIZED} only (else -1): {@code dk_size}. */
+    public final int dictKeysSize;
+    /** 3.11+ only (else -1): {@code dk_log2_index_bytes}, {@code dk_kind} (bytes) and the kind values. */
+    public final int dictKeysLog2IndexBytes;
+    public final int dictKeysKind;
+    public final int dictKindGeneral;
+    public final int dictKindUnicode;
+    public final int dictKindSplit;
+    /** {@code PyDictKeyEntry {me_hash, me_key, me_value}}. */
+    public final int dictEntrySize;
+    public final int dictEntryKey;
+    public final int dictEntryValue;
+    /** 3.11+ only (else -1): {@code PyDictUnicodeEntry {me_key, me_value}}. */
+    public final int dictUnicodeEntrySize;
+    public final int dictUnicodeEntryKey;
+    public final int dictUnicodeEntryValue;
+    /**
+     * 3.11+ split tables (else -1), relative to {@code ma_values}: the values array, the byte counting this dict's
+     * entries, and (3.11/3.12) the first insertion-order byte, the others running backwards from it.
+     */
+    public final int dictValuesItems;
+    public final int dictValuesSize;
+    public final int dictValuesOrder;
+    /** 3.13+ only (else -1): {@code PyDictValues.capacity}, {@code embedded}, {@code valid} (bytes). */
+    public final int dictValuesCapacity;
+    public final int dictValuesEmbedded;
+    public final int dictValuesValid;
 
-    // sizes the verifier compares with the live type objects (tp_basicsize)
-    public final int bytesBasicsize;
-    public final int strBasicsize;
-    public final int intBasicsize;
-    public final int tupleBasicsize;
-    public final int listBasicsize;
-    public final int dictBasicsize;
-    public final int floatBasicsize;
-    public final int bytearrayBasicsize;
-    public final int memoryviewBasicsize;
+    private final Map<String, String> facts;
 
     private AbiLayout(String tag, Properties p) {
         this.tag = tag;
-        Reader r = new Reader(tag, p);
-        headerSize = r.i("headerSize");
+        Reader r = new Reader(tag, p, new LinkedHashMap<>());
         obType = r.i("obType");
         obSize = r.i("obSize");
         tpName = r.i("tpName");
@@ -141,9 +171,15 @@ public final class AbiLayout {
         strCompactBit = r.i("strCompactBit");
         strAsciiBit = r.i("strAsciiBit");
         strReadyBit = r.i("strReadyBit");
+        strInternedMask = r.i("strInternedMask");
         intEncoding = IntEncoding.valueOf(r.s("intEncoding"));
+        boolean tagged = intEncoding == IntEncoding.TAGGED;
         intSizeOrTag = r.i("intSizeOrTag");
+        intTagSignMask = r.i("intTagSignMask", tagged);
+        intTagCountShift = r.i("intTagCountShift", tagged);
         intDigits = r.i("intDigits");
+        intDigitBits = r.i("intDigitBits");
+        intDigitSize = r.i("intDigitSize");
         floatValue = r.i("floatValue");
         listItems = r.i("listItems");
         listAllocated = r.i("listAllocated");
@@ -152,15 +188,54 @@ public final class AbiLayout {
         dictKeys = r.i("dictKeys");
         dictValues = r.i("dictValues");
         dictKeysLayout = DictKeys.valueOf(r.s("dictKeysLayout"));
-        bytesBasicsize = r.i("bytesBasicsize");
-        strBasicsize = r.i("strBasicsize");
-        intBasicsize = r.i("intBasicsize");
-        tupleBasicsize = r.i("tupleBasicsize");
-        listBasicsize = r.i("listBasicsize");
-        dictBasicsize = r.i("dictBasicsize");
-        floatBasicsize = r.i("floatBasicsize");
-        bytearrayBasicsize = r.i("bytearrayBasicsize");
-        memoryviewBasicsize = r.i("memoryviewBasicsize");
+        boolean sized = dictKeysLayout == DictKeys.SIZED;
+        boolean after = dictKeysLayout == DictKeys.LOG2_ORDER_AFTER_VALUES;
+        dictKeysNentries = r.i("dictKeysNentries");
+        dictKeysIndices = r.i("dictKeysIndices");
+        dictKeysSize = r.i("dictKeysSize", sized);
+        dictKeysLog2IndexBytes = r.i("dictKeysLog2IndexBytes", !sized);
+        dictKeysKind = r.i("dictKeysKind", !sized);
+        dictKindGeneral = r.i("dictKindGeneral", !sized);
+        dictKindUnicode = r.i("dictKindUnicode", !sized);
+        dictKindSplit = r.i("dictKindSplit", !sized);
+        dictEntrySize = r.i("dictEntrySize");
+        dictEntryKey = r.i("dictEntryKey");
+        dictEntryValue = r.i("dictEntryValue");
+        dictUnicodeEntrySize = r.i("dictUnicodeEntrySize", !sized);
+        dictUnicodeEntryKey = r.i("dictUnicodeEntryKey", !sized);
+        dictUnicodeEntryValue = r.i("dictUnicodeEntryValue", !sized);
+        dictValuesItems = r.i("dictValuesItems", !sized);
+        dictValuesSize = r.i("dictValuesSize", !sized);
+        dictValuesOrder = r.i("dictValuesOrder", dictKeysLayout == DictKeys.LOG2_ORDER_BEFORE_VALUES);
+        dictValuesCapacity = r.i("dictValuesCapacity", after);
+        dictValuesEmbedded = r.i("dictValuesEmbedded", after);
+        dictValuesValid = r.i("dictValuesValid", after);
+        facts = Collections.unmodifiableMap(r.read);
+        for (String key : p.stringPropertyNames()) {
+            if (!key.startsWith("abi.") && !key.startsWith("bundle.") && !facts.containsKey(key)) {
+                // a fact nothing reads would go unverified: refuse it rather than carry it
+                throw new IllegalStateException("layout " + tag + " has " + key + ", which no view reads");
+            }
+        }
+    }
+
+    /**
+     * The layout keys this version uses and their values as written ({@code "dictKeys" -> "32"}), in reading order:
+     * every one is read by a view and proved by {@link AbiVerifier}.
+     */
+    public Map<String, String> facts() {
+        return facts;
+    }
+
+    /** {@code "key = value"} of the named facts this layout has (others belong to other encodings), for messages. */
+    String describe(String... keys) {
+        StringBuilder b = new StringBuilder();
+        for (String k : keys) {
+            if (!facts.containsKey(k)) continue;
+            if (b.length() > 0) b.append(", ");
+            b.append(k).append(" = ").append(facts.get(k));
+        }
+        return b.toString();
     }
 
     /** Reads a layout; a missing or malformed key is an {@link IllegalStateException} naming it. */
@@ -168,16 +243,27 @@ public final class AbiLayout {
         return new AbiLayout(tag, p);
     }
 
-    private record Reader(String tag, Properties p) {
+    private record Reader(String tag, Properties p, Map<String, String> read) {
         String s(String key) {
             String v = p.getProperty(key);
             if (v == null || v.isBlank()) throw new IllegalStateException("layout " + tag + " has no " + key);
+            read.put(key, v.trim());
             return v.trim();
+        }
+
+        /** A key this layout has only when {@code used}; -1 (and absent from the file) otherwise. */
+        int i(String key, boolean used) {
+            if (used) return i(key);
+            if (p.getProperty(key) != null) {
+                throw new IllegalStateException("layout " + tag + " has " + key + ", which its encodings do not use");
+            }
+            return -1;
         }
 
         int i(String key) {
             String v = s(key);
             try {
+                if (v.startsWith("-0x")) return -Integer.parseInt(v.substring(3), 16);
                 return v.startsWith("0x") ? Integer.parseInt(v.substring(2), 16) : Integer.parseInt(v);
             } catch (NumberFormatException e) {
                 throw new IllegalStateException("layout " + tag + ": " + key + " = '" + v + "' is not a number", e);

@@ -22,10 +22,6 @@ public final class PyDictView extends View {
         boolean entry(long key, long value);
     }
 
-    private static final int KIND_GENERAL = 0;
-    private static final int KIND_UNICODE = 1;
-    private static final int KIND_SPLIT = 2;
-
     private final AbiLayout.DictKeys keysLayout;
 
     PyDictView(CPythonBinding py, AbiLayout layout, PyTypes types) {
@@ -54,16 +50,17 @@ public final class PyDictView extends View {
         long keys = mem.getLong(o + layout.dictKeys);
         long values = mem.getLong(o + layout.dictValues);
         if (keysLayout == AbiLayout.DictKeys.SIZED) {
-            return Long.compareUnsigned(mem.getLong(keys + 8), 0xffffffffL) <= 0;
+            return Long.compareUnsigned(mem.getLong(keys + layout.dictKeysSize), 0xffffffffL) <= 0;
         }
-        int kind = mem.getByte(keys + 10);
-        if (values == 0) return kind == KIND_GENERAL || kind == KIND_UNICODE;
-        if (kind != KIND_SPLIT) return false;
-        // 3.13+: PyDictValues {capacity, size, embedded, valid}. `valid` belongs to values embedded in their object
-        // (set to 0 once the object's dict took over); values the dict allocated itself (embedded == 0, e.g. after
-        // the owner died) are always this dict's, and CPython never initializes their `valid` byte.
+        int kind = mem.getByte(keys + layout.dictKeysKind);
+        if (values == 0) return kind == layout.dictKindGeneral || kind == layout.dictKindUnicode;
+        if (kind != layout.dictKindSplit) return false;
+        // 3.13+: `valid` belongs to values embedded in their object (set to 0 once the object's dict took over);
+        // values the dict allocated itself (embedded == 0, e.g. after the owner died) are always this dict's, and
+        // CPython never initializes their `valid` byte.
         if (keysLayout != AbiLayout.DictKeys.LOG2_ORDER_AFTER_VALUES) return true;
-        return mem.getByte(values + 2) == 0 || mem.getByte(values + 3) != 0;
+        return mem.getByte(values + layout.dictValuesEmbedded) == 0
+                || mem.getByte(values + layout.dictValuesValid) != 0;
     }
 
     /** Visits the entries in insertion order. */
@@ -84,57 +81,51 @@ public final class PyDictView extends View {
         }
     }
 
-    /** 3.9/3.10: {@code dk_size} at 8, {@code dk_nentries} at 32, indices at 40, 24-byte entries. */
+    /** 3.9/3.10: index width from {@code dk_size}; values from the entries, or from {@code ma_values} (split). */
     private void sizedWalk(long keys, long values, EntryVisitor visitor) {
-        long size = mem.getLong(keys + 8);
-        long nentries = mem.getLong(keys + 32);
+        long size = mem.getLong(keys + layout.dictKeysSize);
+        long nentries = mem.getLong(keys + layout.dictKeysNentries);
         int width = size <= 0xff ? 1 : size <= 0xffff ? 2 : 4;
-        long entries = keys + 40 + size * width;
+        long entries = keys + layout.dictKeysIndices + size * width;
         for (long i = 0; i < nentries; i++) {
-            long e = entries + 24 * i;
-            long v = values != 0 ? mem.getLong(values + 8 * i) : mem.getLong(e + 16);
-            if (v != 0 && !visitor.entry(mem.getLong(e + 8), v)) return;
+            long e = entries + layout.dictEntrySize * i;
+            long v = values != 0 ? mem.getLong(values + 8 * i) : mem.getLong(e + layout.dictEntryValue);
+            if (v != 0 && !visitor.entry(mem.getLong(e + layout.dictEntryKey), v)) return;
         }
     }
 
-    /** 3.11+: entries after a {@code 1 << dk_log2_index_bytes} index table; {@code dk_nentries} at 24. */
+    /** 3.11+: entries after a {@code 1 << dk_log2_index_bytes} index table. */
     private long entriesOf(long keys) {
-        return keys + 32 + (1L << (mem.getByte(keys + 9) & 0xff));
+        return keys + layout.dictKeysIndices + (1L << (mem.getByte(keys + layout.dictKeysLog2IndexBytes) & 0xff));
     }
 
     private void combinedWalk(long keys, EntryVisitor visitor) {
-        long nentries = mem.getLong(keys + 24);
+        long nentries = mem.getLong(keys + layout.dictKeysNentries);
         long entries = entriesOf(keys);
-        boolean general = mem.getByte(keys + 10) == KIND_GENERAL;
-        int stride = general ? 24 : 16;
-        int keyOffset = general ? 8 : 0;
+        boolean general = mem.getByte(keys + layout.dictKeysKind) == layout.dictKindGeneral;
+        int stride = general ? layout.dictEntrySize : layout.dictUnicodeEntrySize;
+        int keyOffset = general ? layout.dictEntryKey : layout.dictUnicodeEntryKey;
+        int valueOffset = general ? layout.dictEntryValue : layout.dictUnicodeEntryValue;
         for (long i = 0; i < nentries; i++) {
             long e = entries + stride * i;
-            long v = mem.getLong(e + keyOffset + 8);
+            long v = mem.getLong(e + valueOffset);
             if (v != 0 && !visitor.entry(mem.getLong(e + keyOffset), v)) return;
         }
     }
 
     /** Split table: keys from the shared keys object, values and this dict's insertion order from the values block. */
     private void splitWalk(long keys, long values, EntryVisitor visitor) {
-        long entries = entriesOf(keys);
-        long vals;
-        long order;
-        int n;
-        if (keysLayout == AbiLayout.DictKeys.LOG2_ORDER_BEFORE_VALUES) {
-            vals = values;
-            n = mem.getByte(values - 2) & 0xff;
-            order = -1; // bytes run backwards from values - 3
-        } else {
-            int capacity = mem.getByte(values) & 0xff;
-            n = mem.getByte(values + 1) & 0xff;
-            vals = values + 8;
-            order = vals + 8L * capacity;
-        }
+        long entries = entriesOf(keys) + layout.dictUnicodeEntryKey;
+        long vals = values + layout.dictValuesItems;
+        int n = mem.getByte(values + layout.dictValuesSize) & 0xff;
+        boolean backwards = keysLayout == AbiLayout.DictKeys.LOG2_ORDER_BEFORE_VALUES;
+        // 3.11/3.12: order bytes run backwards from a fixed place; 3.13+: forwards after values[capacity]
+        long order = backwards ? values + layout.dictValuesOrder
+                : vals + 8L * (mem.getByte(values + layout.dictValuesCapacity) & 0xff);
         for (int j = 0; j < n; j++) {
-            int ix = order == -1 ? mem.getByte(values - 3 - j) & 0xff : mem.getByte(order + j) & 0xff;
+            int ix = mem.getByte(backwards ? order - j : order + j) & 0xff;
             long v = mem.getLong(vals + 8L * ix);
-            if (v != 0 && !visitor.entry(mem.getLong(entries + 16L * ix), v)) return;
+            if (v != 0 && !visitor.entry(mem.getLong(entries + (long) layout.dictUnicodeEntrySize * ix), v)) return;
         }
     }
 

@@ -23,7 +23,7 @@ public final class PyListView extends View {
         return mem.getLong(o + layout.obSize);
     }
 
-    /** Address of the item array; NULL for a list that never held an item. */
+    /** Address of the item array; NULL for a list that never held an item ({@code PyList_New(n)}, n > 0, makes one). */
     public long items(long o) {
         return mem.getLong(o + layout.listItems);
     }
@@ -35,5 +35,27 @@ public final class PyListView extends View {
 
     public long allocated(long o) {
         return mem.getLong(o + layout.listAllocated);
+    }
+
+    /**
+     * Fills slot {@code i} of a fresh {@code list}'s item array, as {@code PyList_SET_ITEM} does: the address
+     * comes from {@link #items} of a list just made by {@code PyList_New(n)} (all slots NULL) and {@code newReference} is stolen.
+     * This is the codec path for a presized container: no call per item and no check, so {@code i} must be below
+     * {@code n}, each slot filled once, and every slot filled before the list reaches any Python code (a NULL
+     * item is only safe for its deallocation: on an error path, just drop the list). Use {@link #initItem} where
+     * a check is worth its reads. Needs the GIL.
+     */
+    public void setFreshItem(long items, long i, long newReference) {
+        mem.putLong(items + 8 * i, newReference);
+    }
+
+    /**
+     * {@link #setFreshItem} with checks: {@code o} is an exact list, {@code i} below its size, the slot still NULL
+     * and the reference not NULL; the reference is stolen only when it is stored (on an exception the caller
+     * keeps it).
+     */
+    public void initItem(long o, long i, long newReference) {
+        if (o == 0 || !isExact(o)) throw new WrongTypeException("list", o == 0 ? "NULL" : nameOf(typeOf(o)));
+        initSlot(items(o), size(o), i, newReference, "list");
     }
 }

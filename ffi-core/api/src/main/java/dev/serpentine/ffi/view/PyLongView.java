@@ -6,20 +6,30 @@ import dev.serpentine.ffi.binding.CPythonBinding;
 import java.math.BigInteger;
 
 /**
- * {@code int} (and {@code bool}): sign, digit count and the base-2³⁰ digits (least significant first), and the
- * value in place when it fits 64 bits. The sign and count are a signed {@code ob_size} in 3.9–3.11 and the
- * {@code lv_tag} of 3.12+ (3.14 also marks the cached small ints with bit 2, which is masked off).
+ * {@code int} (and {@code bool}): sign, digit count and the digits (least significant first; base 2³⁰ in every
+ * supported build), and the value in place when it fits 64 bits. The sign and count are a signed {@code ob_size}
+ * in 3.9–3.11 and the {@code lv_tag} of 3.12+ (3.14 also marks the cached small ints with bit 2, which is masked off).
  */
 public final class PyLongView extends View {
 
-    public static final int SHIFT = 30;
-    private static final long DIGIT_MASK = (1L << SHIFT) - 1;
-
     private final boolean tagged;
+    private final int shift;
+    private final long digitMask;
+    private final int signMask;
+    private final int countShift;
+    private final boolean shortDigits;
+    /** More digits than this never fit 64 bits. */
+    private final int maxLongDigits;
 
     PyLongView(CPythonBinding py, AbiLayout layout, PyTypes types) {
         super(py, layout, types);
         this.tagged = layout.intEncoding == AbiLayout.IntEncoding.TAGGED;
+        this.shift = layout.intDigitBits;
+        this.digitMask = (1L << shift) - 1;
+        this.signMask = layout.intTagSignMask;
+        this.countShift = layout.intTagCountShift;
+        this.shortDigits = layout.intDigitSize == 2;
+        this.maxLongDigits = (Long.SIZE + shift - 1) / shift;
     }
 
     /** Verifies {@code o} is an {@code int} (or subclass, including {@code bool}) and returns it. */
@@ -31,35 +41,56 @@ public final class PyLongView extends View {
         return typeOf(o) == types.longType;
     }
 
-    private long sizeOrTag(long o) {
+    /**
+     * The word that holds the sign and digit count ({@code ob_size} or {@code lv_tag}). A hot reader reads it once
+     * and passes it to the methods that take a {@code header}.
+     */
+    public long header(long o) {
         return mem.getLong(o + layout.intSizeOrTag);
+    }
+
+    /** Bits per digit ({@code PyLong_SHIFT}). */
+    public int digitBits() {
+        return shift;
     }
 
     /** -1, 0 or 1. */
     public int signum(long o) {
-        long v = sizeOrTag(o);
-        if (tagged) return 1 - (int) (v & 3);
-        return Long.signum(v);
+        return signumOf(header(o));
     }
 
-    /** Number of 30-bit digits (0 for zero). */
+    /** -1, 0 or 1, from a {@link #header}. */
+    public int signumOf(long header) {
+        return tagged ? 1 - (int) (header & signMask) : Long.signum(header);
+    }
+
+    /** Number of digits (0 for zero). */
     public long digitCount(long o) {
-        long v = sizeOrTag(o);
-        return tagged ? v >>> 3 : Math.abs(v);
+        return digitCountOf(header(o));
+    }
+
+    /** Number of digits, from a {@link #header}. */
+    public long digitCountOf(long header) {
+        return tagged ? header >>> countShift : Math.abs(header);
     }
 
     /** Digit {@code i}, least significant first. */
     public int digit(long o, long i) {
-        return mem.getInt(o + layout.intDigits + 4 * i);
+        long a = o + layout.intDigits;
+        return shortDigits ? mem.getShort(a + 2 * i) & 0xffff : mem.getInt(a + 4 * i);
     }
 
     /** Whether the value fits a Java {@code long}. */
     public boolean fitsInLong(long o) {
-        long n = digitCount(o);
-        if (n <= 2) return true;
-        if (n > 3) return false;
-        long mag = magnitude3(o);
-        return signum(o) < 0 ? Long.compareUnsigned(mag, Long.MIN_VALUE) <= 0 : mag >= 0 && digit(o, 2) < 16;
+        return fitsInLong(o, header(o));
+    }
+
+    /** Whether the value fits a Java {@code long}, given its {@link #header}. */
+    public boolean fitsInLong(long o, long header) {
+        long n = digitCountOf(header);
+        if (n >= 0 && n <= 2 && 2 * shift < Long.SIZE - 1) return true;
+        if (n < 0 || n > maxLongDigits) return false;
+        return fits(magnitude(o, n), signumOf(header));
     }
 
     /**
@@ -68,29 +99,54 @@ public final class PyLongView extends View {
      * @throws ArithmeticException when it does not fit 64 signed bits
      */
     public long longValue(long o) {
-        long n = digitCount(o);
-        long mag;
-        if (n == 0) return 0;
-        if (n == 1) mag = digit(o, 0);
-        else if (n == 2) mag = digit(o, 0) | (long) digit(o, 1) << SHIFT;
-        else if (n == 3 && fitsInLong(o)) mag = magnitude3(o);
-        else throw new ArithmeticException("int of " + n + " digits does not fit in 64 bits");
-        return signum(o) < 0 ? -mag : mag;
+        return longValue(o, header(o));
     }
 
-    private long magnitude3(long o) {
-        long d2 = digit(o, 2) & 0xffffffffL;
-        if (d2 >= 16) return -1; // more than 64 bits: never fits (callers check the sign too)
-        return (digit(o, 0) & DIGIT_MASK) | (digit(o, 1) & DIGIT_MASK) << SHIFT | d2 << 60;
+    /**
+     * The value as a {@code long}, given its {@link #header}: the digits are the only other memory read.
+     *
+     * @throws ArithmeticException when it does not fit 64 signed bits
+     */
+    public long longValue(long o, long header) {
+        long n = digitCountOf(header);
+        long mag;
+        if (n == 0) return 0;
+        if (n == 1) {
+            mag = digit(o, 0) & digitMask;
+        } else if (n == 2 && 2 * shift < Long.SIZE - 1) {
+            mag = (digit(o, 0) & digitMask) | (digit(o, 1) & digitMask) << shift;
+        } else {
+            // n < 0: a SIGNED_SIZE ob_size of Long.MIN_VALUE, which no int has
+            mag = n < 0 || n > maxLongDigits ? -1 : magnitude(o, n);
+            if (!fits(mag, signumOf(header))) {
+                throw new ArithmeticException("int of " + n + " digits does not fit in 64 bits");
+            }
+        }
+        return signumOf(header) < 0 ? -mag : mag;
+    }
+
+    private static boolean fits(long magnitude, int signum) {
+        return signum < 0 ? Long.compareUnsigned(magnitude, Long.MIN_VALUE) <= 0 : magnitude >= 0;
+    }
+
+    /** The magnitude as an unsigned 64-bit value, or -1 (which fits neither sign) when it needs more bits. */
+    private long magnitude(long o, long n) {
+        long mag = 0;
+        for (long i = n - 1; i >= 0; i--) {
+            if (mag >>> (Long.SIZE - shift) != 0) return -1;
+            mag = mag << shift | (digit(o, i) & digitMask);
+        }
+        return mag;
     }
 
     /** The exact value of any size, read in place. */
     public BigInteger bigValue(long o) {
-        long n = digitCount(o);
+        long header = header(o);
+        long n = digitCountOf(header);
         BigInteger v = BigInteger.ZERO;
         for (long i = n - 1; i >= 0; i--) {
-            v = v.shiftLeft(SHIFT).or(BigInteger.valueOf(digit(o, i) & DIGIT_MASK));
+            v = v.shiftLeft(shift).or(BigInteger.valueOf(digit(o, i) & digitMask));
         }
-        return signum(o) < 0 ? v.negate() : v;
+        return signumOf(header) < 0 ? v.negate() : v;
     }
 }

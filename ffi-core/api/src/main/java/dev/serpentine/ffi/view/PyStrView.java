@@ -25,6 +25,7 @@ public final class PyStrView extends View {
     private final int compactBit;
     private final int asciiBit;
     private final int readyBit;
+    private final int internedMask;
 
     PyStrView(CPythonBinding py, AbiLayout layout, PyTypes types) {
         super(py, layout, types);
@@ -33,6 +34,7 @@ public final class PyStrView extends View {
         this.compactBit = layout.strCompactBit;
         this.asciiBit = layout.strAsciiBit;
         this.readyBit = layout.strReadyBit;
+        this.internedMask = layout.strInternedMask;
     }
 
     /** Verifies {@code o} is a {@code str} (or subclass) and returns it. */
@@ -54,65 +56,99 @@ public final class PyStrView extends View {
         return mem.getLong(o + layout.strHash);
     }
 
-    /** The state word; only the masked bits mean anything (the rest is padding with garbage). */
-    private int state(long o) {
+    /**
+     * The state word; only the masked bits mean anything (the rest is padding with garbage). A hot reader reads it
+     * once and passes it to the methods that take a {@code state}.
+     */
+    public int state(long o) {
         return mem.getInt(o + layout.strState);
     }
 
     /** 1, 2 or 4 bytes a code point; 0 for a not-ready string (3.9–3.11). */
     public int kind(long o) {
-        return (state(o) & kindMask) >>> kindShift;
+        return kindOf(state(o));
+    }
+
+    /** {@link #kind} from a {@link #state}. */
+    public int kindOf(int state) {
+        return (state & kindMask) >>> kindShift;
     }
 
     public boolean isCompact(long o) {
-        return (state(o) & compactBit) != 0;
+        return isCompactState(state(o));
+    }
+
+    public boolean isCompactState(int state) {
+        return (state & compactBit) != 0;
     }
 
     public boolean isAscii(long o) {
-        return (state(o) & asciiBit) != 0;
+        return isAsciiState(state(o));
+    }
+
+    public boolean isAsciiState(int state) {
+        return (state & asciiBit) != 0;
     }
 
     /** Whether the characters are in place (always, from 3.12). */
     public boolean isReady(long o) {
-        return readyBit == 0 || (state(o) & readyBit) != 0;
+        return isReadyState(state(o));
+    }
+
+    public boolean isReadyState(int state) {
+        return readyBit == 0 || (state & readyBit) != 0;
     }
 
     /** The interned state: 0 not interned; the other values differ by version. */
     public int interned(long o) {
-        return state(o) & 0x3;
+        return state(o) & internedMask;
     }
 
     /** Address of the characters ({@code PyUnicode_DATA}), or 0 for a not-ready string. */
     public long data(long o) {
-        int s = state(o);
-        if (readyBit != 0 && (s & readyBit) == 0) return 0;
-        if ((s & compactBit) != 0) {
-            return o + ((s & asciiBit) != 0 ? layout.strAsciiData : layout.strCompactData);
+        return data(o, state(o));
+    }
+
+    /** {@link #data(long)} given the {@link #state} of {@code o}. */
+    public long data(long o, int state) {
+        if (!isReadyState(state)) return 0;
+        if ((state & compactBit) != 0) {
+            return o + ((state & asciiBit) != 0 ? layout.strAsciiData : layout.strCompactData);
         }
         return mem.getLong(o + layout.strLegacyData);
     }
 
     /** Address of the cached UTF-8 bytes (for compact ASCII strings: the characters), or 0 when none is cached. */
     public long utf8(long o) {
-        int s = state(o);
-        if ((s & compactBit) != 0 && (s & asciiBit) != 0 && (readyBit == 0 || (s & readyBit) != 0)) {
-            return o + layout.strAsciiData;
-        }
+        return utf8(o, state(o));
+    }
+
+    /** {@link #utf8(long)} given the {@link #state} of {@code o}. */
+    public long utf8(long o, int state) {
+        if (isCompactAscii(state) && isReadyState(state)) return o + layout.strAsciiData;
         return mem.getLong(o + layout.strUtf8);
     }
 
     /** Length in bytes of the cached UTF-8 form, valid when {@link #utf8} is not 0. */
     public long utf8Length(long o) {
-        int s = state(o);
-        if ((s & compactBit) != 0 && (s & asciiBit) != 0) return length(o);
-        return mem.getLong(o + layout.strUtf8Length);
+        return utf8Length(o, state(o));
+    }
+
+    /** {@link #utf8Length(long)} given the {@link #state} of {@code o}. */
+    public long utf8Length(long o, int state) {
+        return isCompactAscii(state) ? length(o) : mem.getLong(o + layout.strUtf8Length);
+    }
+
+    private boolean isCompactAscii(int state) {
+        return (state & compactBit) != 0 && (state & asciiBit) != 0;
     }
 
     /** Code point {@code i} of a ready string. */
     public int codePoint(long o, long i) {
-        long d = data(o);
+        int s = state(o);
+        long d = data(o, s);
         if (d == 0) throw new IllegalStateException("str is not ready; read it through PyUnicode_AsUTF8AndSize");
-        return switch (kind(o)) {
+        return switch (kindOf(s)) {
             case KIND_1BYTE -> mem.getByte(d + i) & 0xff;
             case KIND_2BYTE -> mem.getShort(d + 2 * i) & 0xffff;
             default -> mem.getInt(d + 4 * i);
@@ -125,10 +161,11 @@ public final class PyStrView extends View {
      * @throws IllegalStateException for a not-ready string
      */
     public String toJavaString(long o) {
-        long d = data(o);
+        int s = state(o);
+        long d = data(o, s);
         if (d == 0) throw new IllegalStateException("str is not ready; read it through PyUnicode_AsUTF8AndSize");
         long n = length(o);
-        int kind = kind(o);
+        int kind = kindOf(s);
         byte[] raw = ViewArrays.copy(mem, d, n * kind);
         if (kind == KIND_1BYTE) return new String(raw, StandardCharsets.ISO_8859_1);
         if (kind == KIND_2BYTE) {

@@ -44,6 +44,20 @@ abstract class View {
         return o;
     }
 
+    /**
+     * The checked store of {@code initItem}: slot {@code i} of {@code items} (an array of {@code size}) must be NULL,
+     * i.e. not yet filled since {@code PyList_New}/{@code PyTuple_New}; on refusal the caller keeps its reference.
+     */
+    final void initSlot(long items, long size, long i, long newReference, String container) {
+        if (newReference == 0) throw new IllegalArgumentException("storing NULL into a " + container);
+        if (i < 0 || i >= size) throw new IndexOutOfBoundsException("slot " + i + " of a " + container + " of " + size);
+        long slot = items + 8 * i;
+        if (mem.getLong(slot) != 0) {
+            throw new IllegalStateException("slot " + i + " of the " + container + " is already filled");
+        }
+        mem.putLong(slot, newReference);
+    }
+
     final String nameOf(long type) {
         return CStrings.read(mem, mem.getLong(type + layout.tpName));
     }

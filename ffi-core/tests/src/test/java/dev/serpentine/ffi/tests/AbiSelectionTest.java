@@ -76,7 +76,6 @@ class AbiSelectionTest {
             assertTrue(abi.bundleVersion().matches("\\d+\\.\\d+\\.\\d+.*"),
                     name + ": bundle.version must be filtered from the pom, was " + abi.bundleVersion());
             AbiLayout l = abi.layout();
-            assertEquals(16, l.headerSize, name);
             assertEquals(8, l.obType, name);
             assertEquals(minor >= 12 ? AbiLayout.IntEncoding.TAGGED : AbiLayout.IntEncoding.SIGNED_SIZE, l.intEncoding, name);
             assertEquals(minor <= 10 ? AbiLayout.DictKeys.SIZED : minor <= 12 ? AbiLayout.DictKeys.LOG2_ORDER_BEFORE_VALUES
@@ -138,7 +137,7 @@ class AbiSelectionTest {
         // verified directly, a bundle of another flavour is refused before any memory is read through it
         var v = assertThrows(AbiMismatchException.class,
                 () -> AbiVerifier.verify(Live.INTERPRETER, freeThreaded, AbiSelector.supported(Live.ABIS)));
-        assertEquals("build flavour [" + freeThreaded + "]", v.field());
+        assertEquals("build flavour (abi.flavour) [" + freeThreaded + "]", v.field());
         assertEquals("default", v.expected());
         assertEquals("free-threaded", v.found());
     }
@@ -148,7 +147,7 @@ class AbiSelectionTest {
         CPythonAbi other = Live.ABIS.stream().filter(a -> !a.tag().equals(tag())).findFirst().orElseThrow();
         var e = assertThrows(AbiMismatchException.class,
                 () -> AbiVerifier.verify(Live.INTERPRETER, other, AbiSelector.supported(Live.ABIS)));
-        assertEquals("ABI tag [" + other + "]", e.field());
+        assertEquals("ABI tag (abi.tag) [" + other + "]", e.field());
         assertEquals(tag(), e.expected());
         assertEquals(other.tag(), e.found());
         assertTrue(e.getMessage().endsWith("(supported: " + ALL_SUPPORTED + ")"), e.getMessage());
@@ -157,40 +156,36 @@ class AbiSelectionTest {
     // --- wrong layouts ---------------------------------------------------------------------------------------
 
     /**
-     * A copy of the running version's layout with one fact wrong is refused, and the field names the fact.
-     * {@code change} is added to a numeric offset; for {@code intEncoding} the other encoding is used.
+     * A copy of the running version's layout with one fact wrong is refused, and the field names the fact and its
+     * key. {@code change} is added to the value ({@link LayoutMutationTest} changes every key; these pin the text).
      */
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource(delimiter = '|', value = {
-            "strAsciiData | +8 | PyASCIIObject data (offset {})",
-            "strAsciiData | -8 | PyASCIIObject data (offset {})",
-            "tupleItems   | +8 | PyTupleObject.ob_item[0] (offset {})",
-            "bytesData    | +1 | PyBytesObject.ob_sval (offset {})",
-            "bytesHash    | +8 | PyBytesObject.ob_shash (offset {})",
-            "floatValue   | +8 | PyFloatObject.ob_fval (offset {})",
+            "strAsciiData | +8 | PyASCIIObject data (strAsciiData = {})",
+            "strAsciiData | -8 | PyASCIIObject data (strAsciiData = {})",
+            "tupleItems   | +8 | PyTupleObject.ob_item[0] (tupleItems = {})",
+            "bytesData    | +1 | PyBytesObject.ob_sval (bytesData = {})",
+            "bytesHash    | +8 | PyBytesObject.ob_shash before hashing (bytesHash = {})",
+            "floatValue   | +8 | PyFloatObject.ob_fval (floatValue = {})",
             // Pointer fields: a wrong offset lands on a count or flag word, refused before it is followed.
-            "tpName         | +8  | PyTypeObject.tp_name (offset {})",
-            "listItems      | +8  | PyListObject.ob_item (offset {})",
-            "memoryviewMbuf | +16 | PyMemoryViewObject.mbuf (offset {})",
-            "dictKeys       | -16 | PyDictObject.ma_keys (offset {})",
-            "intEncoding  | other | int ",
+            "tpName         | +8  | PyTypeObject.tp_name of int (tpName = {})",
+            "listItems      | +8  | PyListObject.ob_item (listItems = {})",
+            "memoryviewMbuf | +16 | PyMemoryViewObject.mbuf (memoryviewMbuf = {})",
+            "dictKeys       | -16 | PyDictObject.ma_keys of ",
     })
     void wrongLayoutIsRefusedNamingTheField(String key, String change, String fieldPattern) {
         Properties running = runningLayout();
-        String value = key.equals("intEncoding")
-                ? (running.getProperty(key).trim().equals("TAGGED") ? "SIGNED_SIZE" : "TAGGED")
-                : String.valueOf(Integer.parseInt(running.getProperty(key).trim()) + Integer.parseInt(change.replace("+", "")));
+        String value = String.valueOf(Integer.parseInt(running.getProperty(key).trim())
+                + Integer.parseInt(change.replace("+", "")));
         String field = fieldPattern.replace("{}", value);
         CPythonAbi wrong = generated(Map.of(key, value));
-        assertEquals(value, String.valueOf(key.equals("intEncoding") ? wrong.layout().intEncoding : offset(wrong.layout(), key)));
+        assertEquals(value, String.valueOf(offset(wrong.layout(), key)));
 
         var e = assertThrows(AbiMismatchException.class,
                 () -> AbiVerifier.verify(Live.INTERPRETER, wrong, AbiSelector.supported(Live.ABIS)));
         assertTrue(e.field().startsWith(field), () -> "field should start with '" + field + "': " + e.getMessage());
+        assertTrue(e.field().contains(key + " = " + value), e.field());
         assertTrue(e.field().endsWith(" [" + wrong + "]"), e.field());
-        if (key.equals("intEncoding")) {
-            assertTrue(e.field().contains(" read in place (" + value + ")"), e.field());
-        }
         assertEquals(Live.INTERPRETER.version().toString(), e.version());
         assertNotEquals(e.expected(), e.found());
         assertTrue(e.getMessage().startsWith("CPython " + Live.INTERPRETER.version() + ": " + field), e.getMessage());
@@ -199,6 +194,18 @@ class AbiSelectionTest {
         // the selector reports the same failure when the wrong layout is the only candidate
         var s = assertThrows(AbiMismatchException.class, () -> AbiSelector.bind(Live.INTERPRETER, List.of(wrong)));
         assertEquals(e.field(), s.field());
+    }
+
+    @Test
+    void layoutKeysNoViewReadsAreRefused() {
+        var unread = assertThrows(IllegalStateException.class, () -> generated(Map.of("headerSize", "16")));
+        assertEquals("layout " + tag() + " has headerSize, which no view reads", unread.getMessage());
+        String otherEncoding = runningBundle().layout().intEncoding == AbiLayout.IntEncoding.TAGGED
+                ? "SIGNED_SIZE" : "TAGGED";
+        // an encoding without the keys it needs, or with keys of the other one, is refused as it is read
+        var e = assertThrows(IllegalStateException.class, () -> generated(Map.of("intEncoding", otherEncoding)));
+        assertTrue(e.getMessage().startsWith("layout " + tag() + " has"), e.getMessage());
+        assertTrue(e.getMessage().contains("intTag"), e.getMessage());
     }
 
     private static int offset(AbiLayout l, String key) {

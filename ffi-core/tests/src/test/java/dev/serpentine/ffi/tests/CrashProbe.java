@@ -59,13 +59,9 @@ public final class CrashProbe {
                 py.PyGILState_Release(gil);
             }
             System.out.println("implicit null checks survived: " + provokeNullPointers());
-            System.out.flush();
-            System.exit(0);
+            ForkedJvm.exitChild(null);
         } catch (Throwable t) {
-            System.out.println("UNEXPECTED " + t);
-            t.printStackTrace(System.out);
-            System.out.flush();
-            System.exit(3);
+            ForkedJvm.exitChild(t);
         }
     }
 

@@ -73,6 +73,19 @@ final class ForkedJvm {
         }
     }
 
+    /**
+     * Ends a child JVM's main: exit code 0 when {@code unexpected} is null, else 3 after printing it (a line
+     * {@code UNEXPECTED …} and the stack trace), the output flushed either way.
+     */
+    static void exitChild(Throwable unexpected) {
+        if (unexpected != null) {
+            System.out.println("UNEXPECTED " + unexpected);
+            unexpected.printStackTrace(System.out);
+        }
+        System.out.flush();
+        System.exit(unexpected == null ? 0 : 3);
+    }
+
     private static String read(Path log) throws IOException {
         return new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
     }

@@ -132,6 +132,11 @@ class IntViewTest {
         BigInteger magnitude = expected.abs();
         long digits = (magnitude.bitLength() + 29) / 30;
         assertEquals(digits, I.digitCount(o), () -> "digit count of " + what);
+        // the hot path: one read of the header word, handed to the readers that take it
+        long header = I.header(o);
+        assertEquals(expected.signum(), I.signumOf(header), () -> "signumOf(header) of " + what);
+        assertEquals(digits, I.digitCountOf(header), () -> "digitCountOf(header) of " + what);
+        assertEquals(I.fitsInLong(o), I.fitsInLong(o, header), () -> "fitsInLong(o, header) of " + what);
         for (int i = 0; i < digits; i++) {
             assertEquals(magnitude.shiftRight(30 * i).and(DIGIT_MASK).intValueExact(), I.digit(o, i),
                     "digit " + i + " of " + what);
@@ -150,10 +155,12 @@ class IntViewTest {
             if (fits) {
                 assertEquals(expected.longValueExact(), v);
                 assertEquals(v, I.longValue(o), () -> "longValue of " + what);
+                assertEquals(v, I.longValue(o, header), () -> "longValue(o, header) of " + what);
                 assertEquals(v, PY.PyLong_AsLongLong(o));
             } else {
                 assertEquals(-1L, v);
                 assertThrows(ArithmeticException.class, () -> I.longValue(o), () -> "longValue of " + what);
+                assertThrows(ArithmeticException.class, () -> I.longValue(o, header), () -> "longValue of " + what);
                 assertEquals(-1L, PY.PyLong_AsLongLong(o));
                 Oracle.takeError(overflowError, "PyLong_AsLongLong of " + what);
             }

@@ -111,6 +111,13 @@ class StrViewTest {
 
                 long data = S.data(s);
                 assertNotEquals(0L, data);
+                // the hot path: one read of the state word, handed to the readers that take it
+                int state = S.state(s);
+                assertEquals(kind, S.kindOf(state));
+                assertEquals(ascii, S.isAsciiState(state));
+                assertEquals(exact, S.isCompactState(state));
+                assertTrue(S.isReadyState(state));
+                assertEquals(data, S.data(s, state));
                 assertEquals(0, nul(data + length * kind, kind), "NUL code unit after the last character");
 
                 if (internedState >= 0) assertEquals(internedState == 1, S.interned(s) != 0, "interned vs sys._is_interned");
@@ -278,6 +285,8 @@ class StrViewTest {
             assertNotEquals(0L, utf8);
             assertEquals(utf8, S.utf8(s), "utf8 cache vs PyUnicode_AsUTF8AndSize");
             assertEquals(Live.MEM.getLong(size), S.utf8Length(s));
+            assertEquals(utf8, S.utf8(s, S.state(s)));
+            assertEquals(Live.MEM.getLong(size), S.utf8Length(s, S.state(s)));
             if (ascii && exact) assertEquals(S.data(s), utf8);
             byte[] bytes = new byte[(int) S.utf8Length(s)];
             Live.MEM.copyToArray(S.utf8(s), bytes, 0, bytes.length);
