@@ -179,6 +179,17 @@ public final class CPythonRuntime implements PythonRuntime {
                 + " only for threads with larger stacks", "");
     }
 
+    /**
+     * Counts an upcall's GIL scope on this thread (Python called Java, so the GIL is held): the count to decrement
+     * when the upcall returns ({@code scopes[0]--}), or null when one more scope would nest too deep.
+     */
+    static int[] enterUpcallScope() {
+        int[] scopes = GIL_DEPTH.get();
+        if (scopes[0] >= MAX_DEPTH) return null;
+        scopes[0]++;
+        return scopes;
+    }
+
     /** Marks this thread as holding the GIL (right after taking it) or not (right before releasing it). */
     static void gilScope(int delta) {
         GIL_DEPTH.get()[0] += delta;

@@ -91,6 +91,12 @@ public interface CPythonBinding {
 
     void PyErr_SetString(long type, long message);
 
+    /** Raises {@code value} (an instance of {@code type}, or the argument to build one); borrows both. */
+    void PyErr_SetObject(long type, long value);
+
+    /** Sets {@code exception.__cause__} (and {@code __suppress_context__}); steals {@code cause}, which may be 0. */
+    void PyException_SetCause(long exception, long cause);
+
     // --- running code and objects ----------------------------------------------------------------------------
 
     long PyRun_StringFlags(long code, int start, long globals, long locals, long flags);
@@ -256,6 +262,21 @@ public interface CPythonBinding {
      * unwinds through C frames (with FFM that would end the JVM).
      */
     long upcallStub(PyCFunctionTarget target);
+
+    /**
+     * A C function pointer of type {@code PyObject *(*)(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
+     * PyObject *kwnames)} (a {@code METH_FASTCALL | METH_KEYWORDS} function: no argument tuple or dict is built) that
+     * calls {@code target}. Lives as long as the process; a throw is raised as {@code SystemError}, as for
+     * {@link #upcallStub}.
+     */
+    long upcallStubFastcall(PyCFunctionFastTarget target);
+
+    /**
+     * A C function pointer of type {@code PyObject *(*)(PyObject *self, PyObject *arg)} (a {@code METH_O} function)
+     * that calls {@code target}. Lives as long as the process; a throw is raised as {@code SystemError}, as for
+     * {@link #upcallStub}.
+     */
+    long upcallStubO(PyCFunctionOTarget target);
 
     // --- Python's allocators ---------------------------------------------------------------------------------
 

@@ -3,6 +3,8 @@ package dev.serpentine.ffi.ffm;
 import dev.serpentine.ffi.CPythonInstallation;
 import dev.serpentine.ffi.binding.CPythonBinding;
 import dev.serpentine.ffi.binding.NativeMemory;
+import dev.serpentine.ffi.binding.PyCFunctionFastTarget;
+import dev.serpentine.ffi.binding.PyCFunctionOTarget;
 import dev.serpentine.ffi.binding.PyCFunctionTarget;
 import org.osgi.service.component.annotations.Component;
 
@@ -212,6 +214,24 @@ public final class FfmBinding implements CPythonBinding {
     public void PyErr_SetString(long type, long message) {
         try {
             C.PyErr_SetString.invokeExact(type, message);
+        } catch (Throwable t) {
+            throw C.rethrow(t);
+        }
+    }
+
+    @Override
+    public void PyErr_SetObject(long type, long value) {
+        try {
+            C.PyErr_SetObject.invokeExact(type, value);
+        } catch (Throwable t) {
+            throw C.rethrow(t);
+        }
+    }
+
+    @Override
+    public void PyException_SetCause(long exception, long cause) {
+        try {
+            C.PyException_SetCause.invokeExact(exception, cause);
         } catch (Throwable t) {
             throw C.rethrow(t);
         }
@@ -897,6 +917,16 @@ public final class FfmBinding implements CPythonBinding {
         return Upcalls.stub(target);
     }
 
+    @Override
+    public long upcallStubFastcall(PyCFunctionFastTarget target) {
+        return Upcalls.stubFastcall(target);
+    }
+
+    @Override
+    public long upcallStubO(PyCFunctionOTarget target) {
+        return Upcalls.stubO(target);
+    }
+
     /** The downcall handles, bound when this class is first used — which must be after {@link #load}. */
     static final class C {
         private static final Linker LINKER = Linker.nativeLinker();
@@ -919,6 +949,9 @@ public final class FfmBinding implements CPythonBinding {
         static final MethodHandle PyErr_Restore = bind("PyErr_Restore", FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG, JAVA_LONG), false);
         static final MethodHandle PyErr_Clear = bind("PyErr_Clear", FunctionDescriptor.ofVoid(), false);
         static final MethodHandle PyErr_SetString = bind("PyErr_SetString", FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG), false);
+        static final MethodHandle PyErr_SetObject = bind("PyErr_SetObject", FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG), false);
+        // Not critical: dropping the old cause can run its __del__.
+        static final MethodHandle PyException_SetCause = bind("PyException_SetCause", FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG), false);
         static final MethodHandle PyRun_StringFlags = bind("PyRun_StringFlags", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG), false);
         static final MethodHandle PyImport_ImportModule = bind("PyImport_ImportModule", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG), false);
         static final MethodHandle PyImport_AddModule = bind("PyImport_AddModule", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG), false);

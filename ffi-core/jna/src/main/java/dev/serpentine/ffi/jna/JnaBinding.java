@@ -9,6 +9,8 @@ import dev.serpentine.ffi.CPythonInstallation;
 import dev.serpentine.ffi.InterpreterUnavailableException;
 import dev.serpentine.ffi.binding.CPythonBinding;
 import dev.serpentine.ffi.binding.NativeMemory;
+import dev.serpentine.ffi.binding.PyCFunctionFastTarget;
+import dev.serpentine.ffi.binding.PyCFunctionOTarget;
 import dev.serpentine.ffi.binding.PyCFunctionTarget;
 import org.osgi.service.component.annotations.Component;
 
@@ -185,6 +187,16 @@ public final class JnaBinding implements CPythonBinding {
     @Override
     public void PyErr_SetString(long type, long message) {
         LibPython.PyErr_SetString(type, message);
+    }
+
+    @Override
+    public void PyErr_SetObject(long type, long value) {
+        LibPython.PyErr_SetObject(type, value);
+    }
+
+    @Override
+    public void PyException_SetCause(long exception, long cause) {
+        LibPython.PyException_SetCause(exception, cause);
     }
 
     @Override
@@ -567,6 +579,16 @@ public final class JnaBinding implements CPythonBinding {
         return Upcalls.stub(target);
     }
 
+    @Override
+    public long upcallStubFastcall(PyCFunctionFastTarget target) {
+        return Upcalls.stubFastcall(target);
+    }
+
+    @Override
+    public long upcallStubO(PyCFunctionOTarget target) {
+        return Upcalls.stubO(target);
+    }
+
     /** libpython's functions, registered against the loaded library by {@link #load}. */
     static final class LibPython {
         private LibPython() {
@@ -588,6 +610,8 @@ public final class JnaBinding implements CPythonBinding {
         static native void PyErr_Restore(long type, long value, long traceback);
         static native void PyErr_Clear();
         static native void PyErr_SetString(long type, long message);
+        static native void PyErr_SetObject(long type, long value);
+        static native void PyException_SetCause(long exception, long cause);
         static native long PyRun_StringFlags(long code, int start, long globals, long locals, long flags);
         static native long PyImport_ImportModule(long name);
         static native long PyImport_AddModule(long name);
