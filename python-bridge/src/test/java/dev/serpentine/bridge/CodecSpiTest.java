@@ -54,6 +54,15 @@ class CodecSpiTest {
         return (String) Bridge.eval("_outcome(lambda: " + call + ")");
     }
 
+    /**
+     * What CPython says to a wrong call of a METH_O function {@code serpentine.<name>}: its words for the same call of
+     * {@code math.floor}, a METH_O function of another module (3.10+ name the module, 3.9 does not).
+     */
+    private static String oneArgOracle(String name, String args) {
+        return outcome("__import__('math').floor" + args).replace("math.floor()", "serpentine." + name + "()")
+                .replace("floor()", name + "()");
+    }
+
     /** A new reference to a tuple of the arguments of {@code params} (None for one not given). */
     private static long echo(Parameters params, int count, long args, long nargs, long kwnames) {
         long tuple = PY.PyTuple_New(count);
@@ -120,9 +129,8 @@ class CodecSpiTest {
             assertEquals("(obj, /)", Bridge.eval("str(inspect.signature(serpentine.spi_o))"));
             assertEquals("Returns obj.", Bridge.eval("serpentine.spi_o.__doc__"));
             assertEquals("serpentine", Bridge.eval("serpentine.spi_o.__module__"));
-            // the oracle: len, a METH_O builtin
             for (String args : List.of("()", "(1, 2)", "(obj=1)")) {
-                assertEquals(outcome("len" + args).replace("len()", "spi_o()"), outcome("serpentine.spi_o" + args), args);
+                assertEquals(oneArgOracle("spi_o", args), outcome("serpentine.spi_o" + args), args);
             }
         }
     }
@@ -210,10 +218,10 @@ class CodecSpiTest {
     void typeAddressesAreTheObjectsPythonSees() {
         PlatformTypes t = PLATFORM.types();
         assertEquals(List.of(t.datetime, t.date, t.time, t.timezone, t.uuid, t.enumMeta, t.orderedDict,
-                        t.jsonDecodeError, t.jsonEncodeError, t.builtin.dictType),
-                Bridge.eval("(lambda d, u, e, c: [id(d.datetime), id(d.date), id(d.time), id(d.timezone), id(u.UUID),"
+                        t.jsonDecodeError, t.jsonEncodeError, t.builtin.dictType).toString(),
+                Bridge.eval("repr((lambda d, u, e, c: [id(d.datetime), id(d.date), id(d.time), id(d.timezone), id(u.UUID),"
                         + " id(e.EnumMeta), id(c.OrderedDict), id(serpentine.JSONDecodeError), id(TypeError), id(dict)])"
-                        + "(*map(__import__, ['datetime', 'uuid', 'enum', 'collections']))"));
+                        + "(*map(__import__, ['datetime', 'uuid', 'enum', 'collections'])))"));
         assertTrue(t == PLATFORM.types(), "looked up once");
     }
 
@@ -287,7 +295,7 @@ class CodecSpiTest {
             assertEquals("ok|b'1'", outcome("serpentine.dumps(None)"));
             assertEquals("ok|'1'", outcome("serpentine.loads(b'[]')"));
             assertEquals("TypeError|one argument", outcome("serpentine.dumps(1, 2)"));
-            assertEquals("TypeError|loads() takes exactly one argument (2 given)", outcome("serpentine.loads(1, 2)"));
+            assertEquals(oneArgOracle("loads", "(1, 2)"), outcome("serpentine.loads(1, 2)"));
             try (Registration e2 = PLATFORM.installEncoder(second); Registration d2 = PLATFORM.installDecoder(second)) {
                 e1.close();
                 d1.close();
