@@ -38,20 +38,13 @@ class CodecSpiTest {
 
     static {
         RT.call(python -> {
-            python.exec("import serpentine, inspect, json\n"
-                    + "def _outcome(f):\n"
-                    + "    try:\n"
-                    + "        r = f()\n"
-                    + "    except BaseException as e:\n"
-                    + "        return type(e).__name__ + '|' + str(e)\n"
-                    + "    return 'ok|' + repr(r)\n");
+            python.exec("import serpentine, inspect, json\n");
             return null;
         });
     }
 
-    /** "Type|message" of what {@code call} raised in Python, or "ok|repr(result)". */
     private static String outcome(String call) {
-        return (String) Bridge.eval("_outcome(lambda: " + call + ")");
+        return Bridge.outcome(call);
     }
 
     /**

@@ -130,16 +130,18 @@ class UpcallStubsTest {
             long f = Live.eval("lambda e: (lambda: (_ for _ in ()).throw(e))");
             long thrower = Oracle.call(f, inner);
             long before = Live.refcount(inner);
+            long typeError = Oracle.exceptionType("TypeError");
+            long runtimeError = Oracle.exceptionType("RuntimeError");
             for (int i = 0; i < 200; i++) {
                 long r = PY.PyObject_CallObject(raisingWithCause, 0);
                 assertEquals(0, r); // called without its argument: CPython refuses
-                Oracle.takeError(Oracle.exceptionType("TypeError"), "no argument");
+                Oracle.takeError(typeError, "no argument");
                 long args = PY.PyTuple_New(1);
                 PY.Py_IncRef(thrower);
                 PY.PyTuple_SetItem(args, 0, thrower);
                 assertEquals(0, PY.PyObject_CallObject(raisingWithCause, args));
                 PY.Py_DecRef(args);
-                Oracle.takeError(Oracle.exceptionType("RuntimeError"), "with cause");
+                Oracle.takeError(runtimeError, "with cause");
             }
             // the traceback the generator throw left on the exception holds no reference to it after the loop
             Live.exec("import gc; gc.collect()");
