@@ -18,7 +18,8 @@ import java.nio.ByteBuffer;
  * });
  * }</pre>
  *
- * @throws JsonCodecUnavailableException (every method) when no encoder or decoder is installed
+ * <p>Every method throws {@link JsonCodecUnavailableException} when no encoder or decoder is installed (the message
+ * names the bundle to install), {@link JsonEncodeException} / {@link JsonDecodeException} for what the codec refuses.
  */
 public final class Json {
 
