@@ -10,7 +10,12 @@ module dev.serpentine.bridge {
     requires static org.osgi.annotation.versioning;
 
     exports dev.serpentine.bridge;
+    exports dev.serpentine.bridge.json;
+    // The codec SPI: platform-only, like ffi-core's raw packages.
+    exports dev.serpentine.bridge.spi to dev.serpentine.serializer, dev.serpentine.deserializer;
 
     uses dev.serpentine.ffi.binding.CPythonBinding;
     uses dev.serpentine.ffi.abi.CPythonAbi;
+    uses dev.serpentine.bridge.json.JsonEncoder;
+    uses dev.serpentine.bridge.json.JsonDecoder;
 }

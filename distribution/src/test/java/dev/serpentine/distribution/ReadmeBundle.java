@@ -10,13 +10,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Driver side only (bnd and javac are not in the framework): a README example built into a bundle as a user's build
- * would — compiled with javac against the bridge's API and the DS annotations, then wrapped by bnd, which writes the
- * manifest and generates the DS descriptor from the annotations.
+ * Driver side only (bnd and javac are not in the framework): a README example (or a test's own source) built into
+ * a bundle as a user's build would — compiled with javac against the bridge's API and the DS annotations, then
+ * wrapped by bnd, which writes the manifest and generates the DS descriptor from the annotations.
  */
 final class ReadmeBundle {
 
@@ -38,28 +39,39 @@ final class ReadmeBundle {
 
     /** Builds the bundle {@code bsn} from the public class {@code className} of example {@code name} into {@code target}. */
     static Path build(String name, String className, String bsn, Path target) throws Exception {
+        return build(example(name), className, bsn, target, Map.of());
+    }
+
+    /**
+     * Builds the bundle {@code bsn} from {@code source}, the public class {@code className}, into {@code target}, with
+     * extra bnd instructions (e.g. an {@code Import-Package} that asks for the platform-only packages).
+     */
+    static Path build(String source, String className, String bsn, Path target, Map<String, String> instructions)
+            throws Exception {
         Path work = Files.createTempDirectory(Files.createDirectories(target.getParent()), bsn); // fresh: no stale classes
-        Path source = Files.createDirectories(work.resolve("src")).resolve(className + ".java"); // javac -d places it by its package
+        Path file = Files.createDirectories(work.resolve("src")).resolve(className + ".java"); // javac -d places it by its package
         Path classes = Files.createDirectories(work.resolve("classes"));
-        Files.writeString(source, example(name));
+        Files.writeString(file, source);
 
         Path bridge = PlatformOptions.reactorJar("python-bridge", "python-bridge");
-        String classPath = String.join(File.pathSeparator, bridge.toString(),
-                PlatformOptions.reactorJar("ffi-core/api", "ffi-api").toString(),
+        Path api = PlatformOptions.reactorJar("ffi-core/api", "ffi-api");
+        String classPath = String.join(File.pathSeparator, bridge.toString(), api.toString(),
                 Path.of(Component.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         if (javac == null) throw new AssertionError("no system Java compiler: the tests need a JDK");
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
         if (javac.run(null, null, errors, "--release", "17", "-classpath", classPath, "-d", classes.toString(),
-                source.toString()) != 0) {
-            throw new AssertionError("the README's example " + name + " does not compile:\n" + errors);
+                file.toString()) != 0) {
+            throw new AssertionError(className + " does not compile:\n" + errors);
         }
 
         try (Builder bnd = new Builder()) {
             bnd.setJar(new Jar(bsn, classes.toFile()));
             bnd.addClasspath(bridge.toFile()); // imports with the bridge's package version range
+            bnd.addClasspath(api.toFile());
             bnd.setProperty("Bundle-SymbolicName", bsn);
             bnd.setProperty("Bundle-Version", "1.0.0");
+            instructions.forEach(bnd::setProperty);
             Jar bundle = bnd.build();
             if (!bnd.isOk()) throw new AssertionError("bnd failed on " + bsn + ": " + bnd.getErrors());
             bundle.write(target.toFile());

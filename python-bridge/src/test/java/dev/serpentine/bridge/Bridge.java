@@ -16,6 +16,15 @@ public final class Bridge {
 
     static {
         System.out.println("python-bridge tests: " + RUNTIME + " on Java " + Runtime.version());
+        RUNTIME.call(python -> {
+            python.exec("def _outcome(f):\n"
+                    + "    try:\n"
+                    + "        r = f()\n"
+                    + "    except BaseException as e:\n"
+                    + "        return type(e).__name__ + '|' + str(e)\n"
+                    + "    return 'ok|' + repr(r)\n");
+            return null;
+        });
     }
 
     private Bridge() {
@@ -32,6 +41,11 @@ public final class Bridge {
              PyRef n = python.call(getrefcount, o)) {
             return (Long) python.toJava(n) - 1;
         }
+    }
+
+    /** Runs {@code call} (an expression) in Python: "Type|message" of what it raised, or "ok|repr(result)". */
+    public static String outcome(String call) {
+        return (String) eval("_outcome(lambda: " + call + ")");
     }
 
     public static Object eval(String expression) {

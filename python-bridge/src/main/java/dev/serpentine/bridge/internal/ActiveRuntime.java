@@ -21,6 +21,11 @@ final class ActiveRuntime {
         if (current == runtime) current = null;
     }
 
+    /** The runtime attached now, or null. */
+    static CPythonRuntime current() {
+        return current;
+    }
+
     static CPythonRuntime get() {
         CPythonRuntime r = current;
         if (r == null) throw new InterpreterUnavailableException("no Serpentine runtime is attached to the interpreter");

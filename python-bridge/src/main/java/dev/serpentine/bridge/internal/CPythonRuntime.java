@@ -176,6 +176,14 @@ public final class CPythonRuntime implements PythonRuntime {
     }
 
     /**
+     * Counts an upcall's GIL scope on this thread (Python called Java, so the GIL is held): the count to decrement
+     * when the upcall returns ({@code scopes[0]--}), or null when one more scope would nest too deep.
+     */
+    static int[] enterUpcallScope() {
+        return GilOwnership.enterBelow(MAX_DEPTH);
+    }
+
+    /**
      * Marks this thread as holding the GIL (right after taking it) or not (right before releasing it), in ffi-core's
      * {@link GilOwnership}, where the allocator and the buffer API check it (PyGILState_Check answers 1 on every
      * thread once a sub-interpreter has been created).

@@ -1,5 +1,6 @@
 package dev.serpentine.bridge.internal;
 
+import dev.serpentine.bridge.json.JsonEncodeException;
 import dev.serpentine.ffi.PythonException;
 import dev.serpentine.ffi.binding.CPythonBinding;
 import dev.serpentine.ffi.binding.CStrings;
@@ -21,7 +22,7 @@ final class ExceptionMapping {
             if (reraiseBuiltin(py, pe)) return 0;
             type = "PyExc_RuntimeError";
             message = pe.getMessage();
-        } else if (t instanceof ArgumentError || t instanceof ClassCastException) {
+        } else if (t instanceof ArgumentError || t instanceof ClassCastException || t instanceof JsonEncodeException) {
             type = "PyExc_TypeError";
         } else if (t instanceof IllegalArgumentException) {
             type = "PyExc_ValueError";

@@ -1,11 +1,16 @@
 package dev.serpentine.bridge.internal;
 
 import dev.serpentine.bridge.PyRef;
+import dev.serpentine.bridge.json.JsonDecoder;
+import dev.serpentine.bridge.json.JsonEncoder;
+import dev.serpentine.bridge.spi.Registration;
+import dev.serpentine.ffi.PythonException;
 import dev.serpentine.ffi.binding.CPythonBinding;
 import dev.serpentine.ffi.binding.CStrings;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -13,11 +18,20 @@ import java.util.Properties;
 /**
  * The Python module {@code serpentine}, importable in the embedded interpreter, its functions implemented in Java.
  * Installed once per process into {@code sys.modules}; its functions reach whichever runtime is attached.
+ *
+ * <p>It has {@code dumps} and {@code loads}, which forward to the JSON codec in use ({@link Codecs}, read once per
+ * call), the exceptions the codecs share ({@code JSONEncodeError} is {@code TypeError}; {@code JSONDecodeError}
+ * subclasses {@code json.JSONDecodeError}), and whatever functions codec bundles add through the SPI.
  */
 final class SerpentineModule {
 
     static final String NAME = "serpentine";
     private static boolean installed;
+    /** The module object; the bridge keeps its own reference, so it outlives a {@code del sys.modules[...]}. */
+    private static long module;
+    private static long jsonDecodeError;
+    /** The functions added by name; guarded by the class, and only touched with the GIL held. */
+    private static final Map<String, PythonFunction> FUNCTIONS = new HashMap<>();
 
     private SerpentineModule() {
     }
@@ -27,25 +41,103 @@ final class SerpentineModule {
         if (installed) return;
         CPythonBinding py = runtime.interpreter().binding();
         long name = CStrings.allocate(py, NAME);
-        long module = 0;
         try {
-            module = py.PyModule_New(name); // new
-            if (module == 0) throw runtime.interpreter().error("creating module " + NAME);
-            try (PyRef self = python.borrowed(module)) {
+            long m = py.PyModule_New(name); // new, kept
+            if (m == 0) throw runtime.interpreter().error("creating module " + NAME);
+            try (PyRef self = python.borrowed(m); PyRef json = python.importModule("json");
+                 PyRef base = python.getAttr(json, "JSONDecodeError")) {
                 python.setAttr(self, "__version__", version());
                 python.setAttr(self, "__doc__", "Serpentine: JSON between the JVM and CPython (an orjson drop-in).");
+                long decodeError = CStrings.call(py, NAME + ".JSONDecodeError",
+                        n -> py.PyErr_NewException(n, base.address(), 0)); // new, kept
+                if (decodeError == 0) throw runtime.interpreter().error("creating " + NAME + ".JSONDecodeError");
+                try (PyRef e = python.borrowed(decodeError); PyRef typeError = python.eval("TypeError")) {
+                    python.setAttr(self, "JSONDecodeError", e);
+                    python.setAttr(self, "JSONEncodeError", typeError);
+                }
+                jsonDecodeError = decodeError;
             }
-            NativeFunction.add(py, module, NAME,
+            NativeFunction.add(py, m, NAME,
                     "abi_info()\n--\n\nThe running interpreter, its build, the ABI bundle bound to it and the backend.",
                     Signature.none("abi_info"), SerpentineModule::abiInfo);
-            if (py.PyDict_SetItemString(py.PyImport_GetModuleDict(), name, module) != 0) { // borrowed modules dict
+            PythonFunction.fastcall(py, NAME, "dumps",
+                    "dumps(obj, /, default=None, option=None)\n--\n\nSerialize Python objects to JSON.", null,
+                    SerpentineModule::dumps).setIn(m, "dumps");
+            PythonFunction.oneArg(py, NAME, "loads", "loads(obj, /)\n--\n\nDeserialize JSON to Python objects.",
+                    SerpentineModule::loads).setIn(m, "loads");
+            if (py.PyDict_SetItemString(py.PyImport_GetModuleDict(), name, m) != 0) { // borrowed modules dict
                 throw runtime.interpreter().error("registering module " + NAME);
             }
+            module = m;
             installed = true;
         } finally {
-            py.Py_DecRef(module);
             CStrings.free(py, name);
         }
+    }
+
+    /** {@code serpentine.JSONDecodeError} (the module is installed before any runtime is offered). */
+    static long jsonDecodeError() {
+        return jsonDecodeError;
+    }
+
+    private static long dumps(long args, long nargs, long kwnames) {
+        JsonEncoder encoder = Codecs.currentEncoder();
+        if (encoder == null) throw new PythonException("RuntimeError", Codecs.NO_ENCODER, "");
+        return encoder.dumps(args, nargs, kwnames);
+    }
+
+    private static long loads(long obj) {
+        JsonDecoder decoder = Codecs.currentDecoder();
+        if (decoder == null) throw new PythonException("RuntimeError", Codecs.NO_DECODER, "");
+        return decoder.loads(obj);
+    }
+
+    /**
+     * Sets {@code serpentine.<name>} to a function with {@code body} (GIL held). A function of that name and shape
+     * gets the new body in place (same function object: a caller never sees it missing); one of another shape is
+     * replaced by a new function, and the old one raises when called.
+     */
+    static synchronized Registration add(CPythonBinding py, String name, boolean oneArg, String doc, Signature checked,
+                                         Object body) {
+        PythonFunction f = FUNCTIONS.get(name);
+        if (f != null && f.hasShape(oneArg, doc)) {
+            f.setBody(body);
+        } else {
+            if (f != null) f.setBody(null);
+            f = oneArg
+                    ? PythonFunction.oneArg(py, NAME, name, doc, (dev.serpentine.bridge.spi.OneArgFunction) body)
+                    : PythonFunction.fastcall(py, NAME, name, doc, checked, (dev.serpentine.bridge.spi.FastcallFunction) body);
+            FUNCTIONS.put(name, f);
+        }
+        f.setIn(module, name);
+        PythonFunction added = f;
+        return new Registration() {
+            @Override
+            public void close() {
+                remove(py, name, added, body);
+            }
+        };
+    }
+
+    /** Takes {@code body} out of {@code serpentine.<name>} unless a later registration replaced it. */
+    private static void remove(CPythonBinding py, String name, PythonFunction f, Object body) {
+        synchronized (SerpentineModule.class) {
+            if (f.body() != body || FUNCTIONS.get(name) != f) return;
+            f.setBody(null);
+            FUNCTIONS.remove(name);
+        }
+        // The attribute goes too, so `hasattr(serpentine, name)` tells; a stopped runtime leaves Python alone.
+        CPythonRuntime runtime = ActiveRuntime.current();
+        if (runtime == null) return;
+        runtime.call(python -> {
+            synchronized (SerpentineModule.class) {
+                if (FUNCTIONS.get(name) == null
+                        && CStrings.call(py, name, c -> py.PyObject_SetAttrString(module, c, 0)) != 0) {
+                    py.PyErr_Clear(); // already deleted by Python code
+                }
+            }
+            return null;
+        });
     }
 
     private static PyRef abiInfo(PythonScope python, long[] args) {

@@ -157,12 +157,7 @@ class UpcallTest {
     @BeforeAll
     static void defineOutcome() {
         RT.call(python -> {
-            python.exec("def _upcall_outcome(f):\n"
-                    + "    try:\n"
-                    + "        r = f()\n"
-                    + "    except BaseException as e:\n"
-                    + "        return type(e).__name__ + '|' + str(e)\n"
-                    + "    return 'ok|' + repr(r)\n");
+            python.exec("_upcall_outcome = _outcome\n"); // Bridge's: "Type|message" or "ok|repr(result)"
             return null;
         });
     }

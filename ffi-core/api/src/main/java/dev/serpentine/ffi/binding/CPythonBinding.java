@@ -396,6 +396,21 @@ public interface CPythonBinding {
      */
     long upcallStub(PyCFunctionTarget target);
 
+    /**
+     * A C function pointer of type {@code PyObject *(*)(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
+     * PyObject *kwnames)} (a {@code METH_FASTCALL | METH_KEYWORDS} function: no argument tuple or dict is built) that
+     * calls {@code target}. Lives as long as the process; a throw is raised as {@code SystemError}, as for
+     * {@link #upcallStub}.
+     */
+    long upcallStubFastcall(PyCFunctionFastTarget target);
+
+    /**
+     * A C function pointer of type {@code PyObject *(*)(PyObject *self, PyObject *arg)} (a {@code METH_O} function)
+     * that calls {@code target}. Lives as long as the process; a throw is raised as {@code SystemError}, as for
+     * {@link #upcallStub}.
+     */
+    long upcallStubO(PyCFunctionOTarget target);
+
     // --- Python's allocators ---------------------------------------------------------------------------------
 
     @CFunction

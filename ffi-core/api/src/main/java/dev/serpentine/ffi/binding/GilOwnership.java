@@ -42,6 +42,17 @@ public final class GilOwnership {
         STATE.get()[0]--;
     }
 
+    /**
+     * The upcall fast path (one thread-local read): enters a scope unless {@code limit} are open already, returning
+     * the array whose element 0 to decrement on leaving, or null when one more scope would nest too deep.
+     */
+    public static int[] enterBelow(int limit) {
+        int[] state = STATE.get();
+        if (state[0] >= limit) return null;
+        state[0]++;
+        return state;
+    }
+
     /** Whether this thread holds the GIL inside a marked scope. */
     public static boolean holds() {
         return STATE.get()[0] > 0;

@@ -3,6 +3,8 @@ package dev.serpentine.ffi.ffm;
 import dev.serpentine.ffi.CPythonInstallation;
 import dev.serpentine.ffi.binding.CPythonBinding;
 import dev.serpentine.ffi.binding.NativeMemory;
+import dev.serpentine.ffi.binding.PyCFunctionFastTarget;
+import dev.serpentine.ffi.binding.PyCFunctionOTarget;
 import dev.serpentine.ffi.binding.PyCFunctionTarget;
 import org.osgi.service.component.annotations.Component;
 
@@ -65,6 +67,16 @@ public final class FfmBinding extends FfmCApi {
     @Override
     public void unsetenv(String name) {
         Libraries.unsetenv(name);
+    }
+
+    @Override
+    public long upcallStubFastcall(PyCFunctionFastTarget target) {
+        return Upcalls.stubFastcall(target);
+    }
+
+    @Override
+    public long upcallStubO(PyCFunctionOTarget target) {
+        return Upcalls.stubO(target);
     }
 
     @Override

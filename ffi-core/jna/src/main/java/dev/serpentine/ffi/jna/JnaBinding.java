@@ -9,6 +9,8 @@ import dev.serpentine.ffi.CPythonInstallation;
 import dev.serpentine.ffi.InterpreterUnavailableException;
 import dev.serpentine.ffi.binding.CPythonBinding;
 import dev.serpentine.ffi.binding.NativeMemory;
+import dev.serpentine.ffi.binding.PyCFunctionFastTarget;
+import dev.serpentine.ffi.binding.PyCFunctionOTarget;
 import dev.serpentine.ffi.binding.PyCFunctionTarget;
 import org.osgi.service.component.annotations.Component;
 
@@ -108,6 +110,16 @@ public final class JnaBinding extends JnaCApi {
     @Override
     public void unsetenv(String name) {
         if (LibC.unsetenv(name) != 0) throw new IllegalArgumentException("unsetenv(" + name + ") failed");
+    }
+
+    @Override
+    public long upcallStubFastcall(PyCFunctionFastTarget target) {
+        return Upcalls.stubFastcall(target);
+    }
+
+    @Override
+    public long upcallStubO(PyCFunctionOTarget target) {
+        return Upcalls.stubO(target);
     }
 
     @Override

@@ -3,13 +3,18 @@ package dev.serpentine.ffi.jna;
 import com.sun.jna.Callback;
 import com.sun.jna.CallbackReference;
 import com.sun.jna.Pointer;
+import dev.serpentine.ffi.binding.PyCFunctionFastTarget;
+import dev.serpentine.ffi.binding.PyCFunctionOTarget;
 import dev.serpentine.ffi.binding.PyCFunctionTarget;
 import dev.serpentine.ffi.binding.UpcallGuard;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Upcall stubs for {@code PyCFunctionWithKeywords} as JNA callbacks, kept reachable for the life of the process. */
+/**
+ * Upcall stubs for {@code PyCFunctionWithKeywords}, {@code METH_FASTCALL | METH_KEYWORDS} and {@code METH_O}
+ * functions as JNA callbacks, kept reachable for the life of the process.
+ */
 final class Upcalls {
 
     /** The C signature {@code PyObject *(*)(PyObject *, PyObject *, PyObject *)}. */
@@ -17,13 +22,23 @@ final class Upcalls {
         long invoke(long self, long args, long kwargs);
     }
 
-    private static final List<PyCFunctionWithKeywords> STUBS = new CopyOnWriteArrayList<>();
+    /** The C signature {@code PyObject *(*)(PyObject *, PyObject *const *, Py_ssize_t, PyObject *)}. */
+    public interface PyCFunctionFastWithKeywords extends Callback {
+        long invoke(long self, long args, long nargs, long kwnames);
+    }
+
+    /** The C signature {@code PyObject *(*)(PyObject *, PyObject *)} of a {@code METH_O} function. */
+    public interface PyCFunctionO extends Callback {
+        long invoke(long self, long arg);
+    }
+
+    private static final List<Callback> STUBS = new CopyOnWriteArrayList<>();
 
     private Upcalls() {
     }
 
     static long stub(PyCFunctionTarget target) {
-        PyCFunctionWithKeywords callback = new PyCFunctionWithKeywords() {
+        return keep(new PyCFunctionWithKeywords() {
             @Override
             public long invoke(long self, long args, long kwargs) {
                 try {
@@ -32,7 +47,36 @@ final class Upcalls {
                     return UpcallGuard.raise(JnaBinding.INSTANCE, t);
                 }
             }
-        };
+        });
+    }
+
+    static long stubFastcall(PyCFunctionFastTarget target) {
+        return keep(new PyCFunctionFastWithKeywords() {
+            @Override
+            public long invoke(long self, long args, long nargs, long kwnames) {
+                try {
+                    return target.call(self, args, nargs, kwnames);
+                } catch (Throwable t) {
+                    return UpcallGuard.raise(JnaBinding.INSTANCE, t);
+                }
+            }
+        });
+    }
+
+    static long stubO(PyCFunctionOTarget target) {
+        return keep(new PyCFunctionO() {
+            @Override
+            public long invoke(long self, long arg) {
+                try {
+                    return target.call(self, arg);
+                } catch (Throwable t) {
+                    return UpcallGuard.raise(JnaBinding.INSTANCE, t);
+                }
+            }
+        });
+    }
+
+    private static long keep(Callback callback) {
         STUBS.add(callback); // a collected callback would leave Python calling freed code
         return Pointer.nativeValue(CallbackReference.getFunctionPointer(callback));
     }
