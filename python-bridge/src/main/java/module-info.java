@@ -10,6 +10,8 @@ module dev.serpentine.bridge {
     requires static org.osgi.annotation.versioning;
 
     exports dev.serpentine.bridge;
+    exports dev.serpentine.bridge.platform to dev.serpentine.allocator, dev.serpentine.serializer,
+            dev.serpentine.deserializer;
 
     uses dev.serpentine.ffi.binding.CPythonBinding;
     uses dev.serpentine.ffi.abi.CPythonAbi;

@@ -5,6 +5,7 @@ import dev.serpentine.bridge.internal.CPythonRuntime;
 import dev.serpentine.ffi.binding.CPythonBinding;
 import dev.serpentine.ffi.binding.NativeMemory;
 import dev.serpentine.ffi.binding.RunningInterpreter;
+import dev.serpentine.bridge.platform.RuntimeInterpreter;
 import dev.serpentine.ffi.view.CPythonViews;
 
 /**
@@ -31,7 +32,7 @@ final class Embedded {
         if (!runtime.backend().equals(backend)) {
             throw new IllegalStateException("asked for backend " + backend + ", runs " + runtime.backend());
         }
-        this.interpreter = RunningInterpreter.current();
+        this.interpreter = RuntimeInterpreter.of(runtime);
         this.py = interpreter.binding();
         this.mem = py.memory();
         this.views = ((CPythonRuntime) runtime).views();

@@ -40,6 +40,12 @@ public final class Fork {
      */
     public static Result run(List<String> jvmArgs, Map<String, String> env, int timeoutSeconds, String scenario,
                              String... args) throws IOException, InterruptedException {
+        return run(ForkedMain.class, jvmArgs, env, timeoutSeconds, scenario, args);
+    }
+
+    /** The same with another main class taking {@code scenario args…}. */
+    public static Result run(Class<?> main, List<String> jvmArgs, Map<String, String> env, int timeoutSeconds,
+                             String scenario, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--enable-native-access=ALL-UNNAMED");
@@ -50,7 +56,7 @@ public final class Fork {
             if (v != null) cmd.add("-D" + p + "=" + v);
         }
         cmd.addAll(jvmArgs);
-        cmd.add(ForkedMain.class.getName());
+        cmd.add(main.getName());
         cmd.add(scenario);
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile("serpentine-fork-", ".log");

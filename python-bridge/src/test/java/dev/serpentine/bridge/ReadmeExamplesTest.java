@@ -92,7 +92,7 @@ class ReadmeExamplesTest {
     void bufferExampleReadsAStridedMemoryview(@TempDir Path dir) throws Exception {
         compile("BufferExample", String.join("\n",
                 "import dev.serpentine.ffi.buffer.*;",
-                "import dev.serpentine.ffi.binding.RunningInterpreter;",
+                "import dev.serpentine.bridge.platform.RuntimeInterpreter;",
                 "import dev.serpentine.bridge.*;",
                 "public class BufferExample {",
                 "    public static byte[] run(PythonRuntime python) {",

@@ -48,6 +48,9 @@ public interface CPythonBinding {
     /** The process-wide native memory accessor. */
     NativeMemory memory();
 
+    /** CPython's {@code PyConfig} initialization functions, callable before the interpreter is initialized. */
+    InterpreterInit interpreterInit();
+
     /** libc {@code setenv(name, value, 1)}: visible to CPython's {@code getenv}, unlike Java's environment. */
     void setenv(String name, String value);
 

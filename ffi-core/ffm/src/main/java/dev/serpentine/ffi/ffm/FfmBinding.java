@@ -2,6 +2,7 @@ package dev.serpentine.ffi.ffm;
 
 import dev.serpentine.ffi.CPythonInstallation;
 import dev.serpentine.ffi.binding.CPythonBinding;
+import dev.serpentine.ffi.binding.InterpreterInit;
 import dev.serpentine.ffi.binding.NativeMemory;
 import dev.serpentine.ffi.binding.PyCFunctionTarget;
 import org.osgi.service.component.annotations.Component;
@@ -61,6 +62,11 @@ public final class FfmBinding implements CPythonBinding {
     @Override
     public NativeMemory memory() {
         return MEMORY;
+    }
+
+    @Override
+    public InterpreterInit interpreterInit() {
+        return FfmInterpreterInit.INSTANCE;
     }
 
     @Override

@@ -8,6 +8,7 @@ import com.sun.jna.Pointer;
 import dev.serpentine.ffi.CPythonInstallation;
 import dev.serpentine.ffi.InterpreterUnavailableException;
 import dev.serpentine.ffi.binding.CPythonBinding;
+import dev.serpentine.ffi.binding.InterpreterInit;
 import dev.serpentine.ffi.binding.NativeMemory;
 import dev.serpentine.ffi.binding.PyCFunctionTarget;
 import org.osgi.service.component.annotations.Component;
@@ -95,6 +96,11 @@ public final class JnaBinding implements CPythonBinding {
     @Override
     public NativeMemory memory() {
         return MEMORY;
+    }
+
+    @Override
+    public InterpreterInit interpreterInit() {
+        return JnaInterpreterInit.INSTANCE;
     }
 
     @Override
