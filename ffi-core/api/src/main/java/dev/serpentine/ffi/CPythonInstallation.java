@@ -17,8 +17,8 @@ import java.util.stream.Stream;
  * {@code _ctypes} does not find it on its own).
  *
  * <p>Every factory checks the files before anything is loaded: a home without a standard library is refused here,
- * with an {@link InterpreterUnavailableException}, because CPython would otherwise exit the process from
- * {@code Py_InitializeEx}.
+ * with an {@link InterpreterUnavailableException}, because CPython would otherwise fail half-way through its
+ * initialization, which leaves the process unable to start any CPython.
  *
  * @param home     the Python home ({@code sys.base_prefix})
  * @param library  the shared libpython
@@ -114,8 +114,8 @@ public record CPythonInstallation(Path home, Path library, PythonVersion version
     }
 
     /**
-     * Checks what {@code Py_InitializeEx} needs to succeed (the {@code encodings} package of the standard library),
-     * so that a broken home is an exception here instead of a process exit inside CPython.
+     * Checks what CPython's initialization needs to succeed (the {@code encodings} package of the standard library),
+     * so that a broken home is refused before CPython is touched.
      */
     public void checkStandardLibrary() {
         Path encodings = standardLibrary().resolve("encodings").resolve("__init__.py");

@@ -222,8 +222,8 @@ public final class RunningInterpreter {
     }
 
     /**
-     * The standard-library modules {@code Py_InitializeEx} imports from files (3.11+ has the others frozen in). One
-     * missing makes initialization a fatal error, and CPython then calls {@code exit()}: the JVM would vanish.
+     * The standard-library modules CPython's initialization imports from files (3.11+ has the others frozen in). One
+     * missing fails it past the point of no return: refused before, the process can still start another CPython.
      */
     private static void checkStartupModules(CPythonInstallation installation) {
         Path stdlib = installation.standardLibrary();
@@ -239,7 +239,7 @@ public final class RunningInterpreter {
             if (!Files.isRegularFile(stdlib.resolve(m + ".py")) && !Files.isRegularFile(stdlib.resolve(m + ".pyc"))) {
                 throw new InterpreterUnavailableException("the Python home " + installation.home() + " has an incomplete"
                         + " standard library (" + stdlib.resolve(m + ".py") + " is missing); CPython "
-                        + installation.version().minorVersion() + " would exit the process while initializing");
+                        + installation.version().minorVersion() + " would fail half-way through its initialization");
             }
         }
     }
