@@ -299,7 +299,7 @@ class InstallationTest {
             assertMentions(e.getMessage(), "refusing to load " + copy + ": ", "beyond its end at " + length + " bytes");
         }
         running().checkLibraries(); // the whole file passes
-        Path text = Files.writeString(tmp.resolve(libraryName()), "not a library at all, but longer than an ELF header.");
+        Path text = Files.writeString(tmp.resolve(libraryName()), "not a library at all, but text that is longer than the 64 bytes of an ELF header.");
         var e = refused(new CPythonInstallation(running().home(), text, running().version(), List.of(), "test")::checkLibraries);
         assertEquals("refusing to load " + text + ": it is not an ELF file", e.getMessage());
     }
