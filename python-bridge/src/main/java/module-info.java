@@ -13,6 +13,8 @@ module dev.serpentine.bridge {
     exports dev.serpentine.bridge.json;
     // The codec SPI: platform-only, like ffi-core's raw packages.
     exports dev.serpentine.bridge.spi to dev.serpentine.serializer, dev.serpentine.deserializer;
+    exports dev.serpentine.bridge.platform to dev.serpentine.allocator, dev.serpentine.serializer,
+            dev.serpentine.deserializer;
 
     uses dev.serpentine.ffi.binding.CPythonBinding;
     uses dev.serpentine.ffi.abi.CPythonAbi;

@@ -3,7 +3,7 @@ package dev.serpentine.allocator;
 import dev.serpentine.bridge.PyRef;
 import dev.serpentine.bridge.PythonRuntime;
 import dev.serpentine.ffi.binding.NativeMemory;
-import dev.serpentine.ffi.binding.RunningInterpreter;
+import dev.serpentine.bridge.platform.RuntimeInterpreter;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Method;
@@ -32,7 +32,7 @@ class HammerTest {
     void sixteenThreadsShareTheInterpreter() throws Exception {
         PythonRuntime rt = Runtimes.RUNTIME;
         PyAllocator allocator = PyAllocator.of(rt);
-        NativeMemory mem = RunningInterpreter.current().binding().memory();
+        NativeMemory mem = RuntimeInterpreter.of(Runtimes.RUNTIME).binding().memory();
         Runtimes.exec("import serpentine\n_hammer_shared = object()\n");
         long handlesBefore = rt.liveHandles();
         long sharedBefore = sharedRefcount(rt);

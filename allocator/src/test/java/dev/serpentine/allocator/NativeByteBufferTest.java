@@ -2,7 +2,7 @@ package dev.serpentine.allocator;
 
 import dev.serpentine.bridge.PyRef;
 import dev.serpentine.ffi.binding.NativeMemory;
-import dev.serpentine.ffi.binding.RunningInterpreter;
+import dev.serpentine.bridge.platform.RuntimeInterpreter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,7 +74,7 @@ class NativeByteBufferTest {
     @Test
     void takeHandsOverTheBlockWithoutACopy() {
         Runtimes.RUNTIME.call(python -> {
-            NativeMemory mem = RunningInterpreter.current().binding().memory();
+            NativeMemory mem = RuntimeInterpreter.of(Runtimes.RUNTIME).binding().memory();
             NativeByteBuffer buf = allocator.newBuffer(8);
             buf.appendAscii("{\"serpentine\": true}");
             long where = buf.address();

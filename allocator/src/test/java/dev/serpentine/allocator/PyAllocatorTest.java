@@ -1,7 +1,7 @@
 package dev.serpentine.allocator;
 
 import dev.serpentine.ffi.binding.NativeMemory;
-import dev.serpentine.ffi.binding.RunningInterpreter;
+import dev.serpentine.bridge.platform.RuntimeInterpreter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,8 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@link PyAllocator} on the real interpreter: contents, accounting, the GIL rule and every misuse. */
 class PyAllocatorTest {
 
-    private final NativeMemory mem = RunningInterpreter.current() == null
-            ? null : RunningInterpreter.current().binding().memory();
+    private final NativeMemory mem = RuntimeInterpreter.of(Runtimes.RUNTIME).binding().memory();
     private PyAllocator allocator;
 
     @BeforeEach
@@ -43,7 +42,7 @@ class PyAllocatorTest {
     private byte[] read(long address, int n) {
         byte[] b = new byte[n];
         Runtimes.RUNTIME.call(python -> {
-            RunningInterpreter.current().binding().memory().copyToArray(address, b, 0, n);
+            RuntimeInterpreter.of(Runtimes.RUNTIME).binding().memory().copyToArray(address, b, 0, n);
             return null;
         });
         return b;
@@ -52,7 +51,7 @@ class PyAllocatorTest {
     @Test
     void reallocKeepsContentsInBothDomains() {
         Runtimes.RUNTIME.call(python -> {
-            NativeMemory m = RunningInterpreter.current().binding().memory();
+            NativeMemory m = RuntimeInterpreter.of(Runtimes.RUNTIME).binding().memory();
             for (int size : new int[]{1, 7, 64, 511, 4096, 100_000}) {
                 byte[] data = pattern(size, size);
                 long p = allocator.malloc(size);
@@ -80,7 +79,7 @@ class PyAllocatorTest {
     @Test
     void callocIsZeroed() {
         Runtimes.RUNTIME.call(python -> {
-            NativeMemory m = RunningInterpreter.current().binding().memory();
+            NativeMemory m = RuntimeInterpreter.of(Runtimes.RUNTIME).binding().memory();
             for (int n : new int[]{1, 3, 1000, 65_536}) {
                 long p = allocator.calloc(n, 8);
                 long r = allocator.rawCalloc(8, n);

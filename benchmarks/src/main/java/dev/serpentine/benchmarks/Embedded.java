@@ -6,6 +6,7 @@ import dev.serpentine.ffi.binding.CPythonBinding;
 import dev.serpentine.ffi.binding.GilOwnership;
 import dev.serpentine.ffi.binding.NativeMemory;
 import dev.serpentine.ffi.binding.RunningInterpreter;
+import dev.serpentine.bridge.platform.RuntimeInterpreter;
 import dev.serpentine.ffi.view.CPythonViews;
 
 /**
@@ -32,7 +33,7 @@ final class Embedded {
         if (!runtime.backend().equals(backend)) {
             throw new IllegalStateException("asked for backend " + backend + ", runs " + runtime.backend());
         }
-        this.interpreter = RunningInterpreter.current();
+        this.interpreter = RuntimeInterpreter.of(runtime);
         this.py = interpreter.binding();
         this.mem = py.memory();
         this.views = ((CPythonRuntime) runtime).views();

@@ -23,7 +23,8 @@ import static org.junit.Assert.assertTrue;
 public class PlatformJarsTest {
 
     private static final Set<String> RAW_PACKAGES = Set.of("dev.serpentine.ffi.binding", "dev.serpentine.ffi.view",
-            "dev.serpentine.ffi.abi", "dev.serpentine.ffi.buffer", "dev.serpentine.bridge.spi");
+            "dev.serpentine.ffi.abi", "dev.serpentine.ffi.buffer", "dev.serpentine.bridge.spi",
+            "dev.serpentine.bridge.platform");
 
     @Test
     public void everyJarIsAModuleAndABundleOfTheSameName() throws IOException {

@@ -1,7 +1,7 @@
 package dev.serpentine.bridge;
 
 import dev.serpentine.ffi.binding.CPythonBinding;
-import dev.serpentine.ffi.binding.RunningInterpreter;
+import dev.serpentine.bridge.platform.RuntimeInterpreter;
 
 /**
  * The runtime of this test JVM: {@code -Dserpentine.test.python} through {@code -Dserpentine.backend}, one
@@ -32,7 +32,7 @@ public final class Bridge {
 
     /** The raw binding, to check what the bridge does against CPython's own answers. */
     public static CPythonBinding binding() {
-        return RunningInterpreter.current().binding();
+        return RuntimeInterpreter.of(RUNTIME).binding();
     }
 
     /** {@code sys.getrefcount(o)} minus the reference the call itself adds. */

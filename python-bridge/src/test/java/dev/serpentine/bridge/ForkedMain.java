@@ -1,7 +1,9 @@
 package dev.serpentine.bridge;
 
 import dev.serpentine.ffi.InterpreterUnavailableException;
-import dev.serpentine.ffi.binding.RunningInterpreter;
+import dev.serpentine.bridge.platform.RuntimeInterpreter;
+import dev.serpentine.ffi.binding.Backends;
+import dev.serpentine.ffi.binding.CPythonBinding;
 
 import dev.serpentine.bridge.internal.InternalAccess;
 
@@ -57,6 +59,12 @@ public final class ForkedMain {
         });
     }
 
+    /** Whether CPython is initialized in this process, asked of the backend in use (no runtime may exist yet). */
+    static boolean initialized() {
+        CPythonBinding py = Backends.select(ForkedMain.class.getClassLoader(), System.getProperty("serpentine.backend", ""));
+        return py.isLoaded() && py.Py_IsInitialized() != 0;
+    }
+
     /** Each path is refused with InterpreterUnavailableException; then the configured interpreter still starts. */
     private static void badPaths(List<String> paths) {
         for (int i = 0; i < paths.size(); i++) {
@@ -67,7 +75,7 @@ public final class ForkedMain {
             } catch (InterpreterUnavailableException e) {
                 System.out.println("refused" + i + "=" + e.getMessage().replace('\n', ' '));
             }
-            System.out.println("initialized" + i + "=" + (RunningInterpreter.current() != null));
+            System.out.println("initialized" + i + "=" + initialized());
         }
         PythonRuntime rt = configured().start();
         System.out.println("started=" + eval(rt, "__import__('sys').version.split()[0]"));
@@ -82,7 +90,7 @@ public final class ForkedMain {
         } catch (InterpreterUnavailableException e) {
             System.out.println("refused=" + e.getMessage().replace('\n', ' '));
         }
-        System.out.println("initialized=" + (RunningInterpreter.current() != null));
+        System.out.println("initialized=" + initialized());
         PythonRuntime rt = configured().start();
         System.out.println("started=" + eval(rt, "__import__('sys').version.split()[0]"));
     }
@@ -336,7 +344,7 @@ public final class ForkedMain {
      */
     private static void subinterpreter() throws Exception {
         PythonRuntime rt = configured().start();
-        var py = RunningInterpreter.current().binding();
+        var py = RuntimeInterpreter.of(rt).binding();
         System.out.println("checkBefore=" + py.PyGILState_Check());
         rt.call(python -> {
             python.exec("try:\n    import _interpreters as _si\nexcept ImportError:\n    import _xxsubinterpreters as _si\n"

@@ -108,7 +108,7 @@ class ReadmeExamplesTest {
         assumeTrue(MODULE_PATH == null, "the platform-only buffer API is not exported to an application on the module path");
         compile("BufferExample", String.join("\n",
                 "import dev.serpentine.ffi.buffer.*;",
-                "import dev.serpentine.ffi.binding.RunningInterpreter;",
+                "import dev.serpentine.bridge.platform.RuntimeInterpreter;",
                 "import dev.serpentine.bridge.*;",
                 "public class BufferExample {",
                 "    public static byte[] run(PythonRuntime python) {",

@@ -5,10 +5,10 @@ import dev.serpentine.allocator.AllocatorStats;
 import dev.serpentine.allocator.NativeByteBuffer;
 import dev.serpentine.allocator.PyAllocator;
 import dev.serpentine.bridge.PythonRuntime;
+import dev.serpentine.bridge.platform.RuntimeInterpreter;
 import dev.serpentine.ffi.InterpreterUnavailableException;
 import dev.serpentine.ffi.binding.CPythonBinding;
 import dev.serpentine.ffi.binding.GilOwnership;
-import dev.serpentine.ffi.binding.RunningInterpreter;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -41,9 +41,7 @@ public final class PyMemAllocator implements PyAllocator {
     @Activate
     public PyMemAllocator(@Reference(name = "runtime") PythonRuntime runtime) {
         if (runtime.isShutdown()) throw new InterpreterUnavailableException("the Python runtime has been shut down");
-        RunningInterpreter running = RunningInterpreter.current();
-        if (running == null) throw new InterpreterUnavailableException("no interpreter is running");
-        this.py = running.binding();
+        this.py = RuntimeInterpreter.of(runtime).binding();
     }
 
     public static PyAllocator of(PythonRuntime runtime) {

@@ -1,7 +1,6 @@
 package dev.serpentine.ffi;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +17,8 @@ import java.util.stream.Stream;
  * {@code _ctypes} does not find it on its own).
  *
  * <p>Every factory checks the files before anything is loaded: a home without a standard library is refused here,
- * with an {@link InterpreterUnavailableException}, because CPython would otherwise exit the process from
- * {@code Py_InitializeEx}.
+ * with an {@link InterpreterUnavailableException}, because CPython would otherwise fail half-way through its
+ * initialization, which leaves the process unable to start any CPython.
  *
  * @param home     the Python home ({@code sys.base_prefix})
  * @param library  the shared libpython
@@ -28,6 +27,9 @@ import java.util.stream.Stream;
  * @param origin   where this installation came from, for messages
  */
 public record CPythonInstallation(Path home, Path library, PythonVersion version, List<Path> preload, String origin) {
+
+    /** System property: seconds to wait for a python executable to report its installation (default 30). */
+    public static final String PROBE_TIMEOUT_PROPERTY = "serpentine.probe.timeout";
 
     private static final Pattern LIBPYTHON = Pattern.compile("libpython(\\d+)\\.(\\d+)([a-z]*)\\.so(\\.[0-9.]+)?");
 
@@ -112,8 +114,8 @@ public record CPythonInstallation(Path home, Path library, PythonVersion version
     }
 
     /**
-     * Checks what {@code Py_InitializeEx} needs to succeed (the {@code encodings} package of the standard library),
-     * so that a broken home is an exception here instead of a process exit inside CPython.
+     * Checks what CPython's initialization needs to succeed (the {@code encodings} package of the standard library),
+     * so that a broken home is refused before CPython is touched.
      */
     public void checkStandardLibrary() {
         Path encodings = standardLibrary().resolve("encodings").resolve("__init__.py");
@@ -125,6 +127,15 @@ public record CPythonInstallation(Path home, Path library, PythonVersion version
         if (!Files.isRegularFile(library)) {
             throw new InterpreterUnavailableException("libpython " + library + " does not exist");
         }
+    }
+
+    /**
+     * Checks that libpython and the preload libraries are whole ELF files: {@code dlopen} of a truncated one dies of
+     * SIGBUS inside ld.so instead of failing.
+     */
+    public void checkLibraries() {
+        for (Path p : preload) SharedLibraryFile.requireComplete(p);
+        SharedLibraryFile.requireComplete(library);
     }
 
     private static CPythonInstallation fromLibrary(Path lib, Path home, String origin) {
@@ -165,22 +176,39 @@ public record CPythonInstallation(Path home, Path library, PythonVersion version
     private static List<String> run(Path python, String script) {
         ProcessBuilder pb = new ProcessBuilder(python.toString(), "-I", "-c", script).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("PYTHON"));
+        long timeout = Long.getLong(PROBE_TIMEOUT_PROPERTY, 30);
+        Path output = null;
+        Process p = null;
         try {
-            Process p = pb.start();
-            byte[] out;
-            try (InputStream in = p.getInputStream()) {
-                out = in.readAllBytes();
+            // The output goes to a file, not a pipe: reading a pipe to its end would wait for a process that never
+            // ends (or for a grandchild holding the pipe open) past any timeout.
+            output = Files.createTempFile("serpentine-probe-", ".txt");
+            p = pb.redirectOutput(output.toFile()).start();
+            boolean ended = p.waitFor(timeout, TimeUnit.SECONDS);
+            String out = Files.readString(output, StandardCharsets.UTF_8);
+            if (!ended) {
+                throw new InterpreterUnavailableException(python + " did not report its installation within " + timeout
+                        + " s (-D" + PROBE_TIMEOUT_PROPERTY + "); killed it. Output: " + out);
             }
-            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                throw new InterpreterUnavailableException(python + " failed: " + new String(out, StandardCharsets.UTF_8));
-            }
-            return new String(out, StandardCharsets.UTF_8).lines().toList();
+            if (p.exitValue() != 0) throw new InterpreterUnavailableException(python + " failed: " + out);
+            return out.lines().toList();
         } catch (IOException e) {
             throw new InterpreterUnavailableException("cannot run " + python + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterpreterUnavailableException("interrupted while asking " + python + " for its installation", e);
+        } finally {
+            if (p != null && p.isAlive()) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+            if (output != null) {
+                try {
+                    Files.deleteIfExists(output);
+                } catch (IOException ignored) {
+                    // a temporary file: nothing depends on it
+                }
+            }
         }
     }
 }

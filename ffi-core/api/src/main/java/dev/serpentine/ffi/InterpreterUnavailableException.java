@@ -2,8 +2,9 @@ package dev.serpentine.ffi;
 
 /**
  * An interpreter that cannot be used: missing home or standard library, no shared libpython, a library that does not
- * load, an unsupported version, or a call made before the interpreter is up. Raised before CPython is touched
- * wherever possible, because a fatal error inside {@code Py_InitializeEx} would exit the whole JVM.
+ * load or is truncated, an unsupported version, an error CPython reports while initializing (with its message), or a
+ * call made before the interpreter is up. Raised before CPython is touched wherever possible, because CPython cannot
+ * be initialized again in a process where its initialization failed half-way.
  */
 public class InterpreterUnavailableException extends SerpentineException {
     private static final long serialVersionUID = 1L;

@@ -33,6 +33,9 @@ import java.util.concurrent.TimeoutException;
 public final class CPythonRuntime implements PythonRuntime {
 
     private static References references;
+    /** The binding the GIL is taken through (one per process: every runtime runs on the same interpreter). */
+    private static volatile CPythonBinding binding;
+    /** {@code __main__}'s dict, owned: user code may drop the module ({@code del sys.modules['__main__']}). */
     private static long mainDict;
     /** System property: how deeply one thread may nest the bridge's GIL scopes (tasks and upcalls), default 64. */
     static final String NESTING_LIMIT = "serpentine.nesting.limit";
@@ -58,6 +61,7 @@ public final class CPythonRuntime implements PythonRuntime {
         synchronized (CPythonRuntime.class) {
             if (references == null) references = new References(py);
             this.refs = references;
+            if (binding == null) binding = py;
         }
         callHere(python -> {
             if (mainDict == 0) mainDict = lookUpMainDict();
@@ -67,12 +71,15 @@ public final class CPythonRuntime implements PythonRuntime {
         ActiveRuntime.set(this);
     }
 
+    /** A new reference to {@code __main__}'s dict, kept for the life of the process. */
     private long lookUpMainDict() {
         long name = CStrings.allocate(py, "__main__");
         try {
             long module = py.PyImport_AddModule(name); // borrowed
             if (module == 0) throw interpreter.error("__main__");
-            return py.PyModule_GetDict(module); // borrowed, lives as long as the interpreter
+            long dict = py.PyModule_GetDict(module); // borrowed: lives only as long as the module
+            py.Py_IncRef(dict);
+            return dict;
         } finally {
             CStrings.free(py, name);
         }
@@ -161,6 +168,22 @@ public final class CPythonRuntime implements PythonRuntime {
     /** Whether this thread holds the GIL inside one of the bridge's scopes (a task or an upcall). */
     static boolean holdsGil() {
         return GilOwnership.holds();
+    }
+
+    /**
+     * Runs {@code action} with the GIL released if this thread holds it, as C code does around a blocking call
+     * ({@code Py_BEGIN_ALLOW_THREADS}): for waiting on a Java lock whose holder may itself be waiting for the GIL.
+     * {@code action} may take the GIL again; on return this thread holds it as before.
+     */
+    static <T> T withGilReleased(java.util.function.Supplier<T> action) {
+        CPythonBinding py = binding;
+        if (py == null || !holdsGil()) return action.get();
+        long threadState = py.PyEval_SaveThread();
+        try {
+            return action.get();
+        } finally {
+            py.PyEval_RestoreThread(threadState);
+        }
     }
 
     /** Whether one more GIL scope on this thread would nest deeper than the limit. */

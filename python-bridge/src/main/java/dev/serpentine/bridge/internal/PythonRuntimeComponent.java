@@ -51,48 +51,72 @@ public final class PythonRuntimeComponent {
     @Reference(name = "binding", policyOption = ReferencePolicyOption.RELUCTANT)
     private CPythonBinding binding;
     private BundleContext context;
+    private RunningInterpreter running;
     private CPythonRuntime runtime;
     private ServiceRegistration<PythonRuntime> registration;
 
     @Activate
-    synchronized void activate(BundleContext context, Config config) {
-        this.context = context;
-        String spec = config.interpreter().isBlank()
-                ? System.getProperty(PythonRuntime.INTERPRETER_PROPERTY, "") : config.interpreter();
-        CPythonInstallation installation = spec.isBlank()
-                ? EmbeddedCPython.fromClasspath(getClass().getClassLoader()) : CPythonInstallation.locate(spec);
-        if (!abis.isEmpty()) AbiSelector.requireBundleFor(installation.version(), abis);
-        RunningInterpreter running = RunningInterpreter.start(binding, installation);
-        tryBind(running);
+    void activate(BundleContext context, Config config) {
+        locked(() -> {
+            this.context = context;
+            String spec = config.interpreter().isBlank()
+                    ? System.getProperty(PythonRuntime.INTERPRETER_PROPERTY, "") : config.interpreter();
+            CPythonInstallation installation = spec.isBlank()
+                    ? EmbeddedCPython.fromClasspath(getClass().getClassLoader()) : CPythonInstallation.locate(spec);
+            if (!abis.isEmpty()) AbiSelector.requireBundleFor(installation.version(), abis);
+            // The one place CPython starts in OSGi; after a refresh of the api bundle it adopts the running one.
+            running = RunningInterpreter.start(binding, installation);
+            tryBind();
+        });
     }
 
     @Deactivate
-    synchronized void deactivate() {
-        if (registration != null) {
-            registration.unregister();
-            registration = null;
-        }
-        if (runtime != null) runtime.shutdown(); // CPython stays initialized; a reactivation attaches again
-        // SCR unbinds the ABI services after deactivate (DS 112.5.16): with the runtime gone, removeAbi must not
-        // re-select and re-verify among the remaining bundles (and warn that none fits) for a runtime nobody sees.
-        runtime = null;
-        context = null;
+    void deactivate() {
+        locked(() -> {
+            if (registration != null) {
+                registration.unregister();
+                registration = null;
+            }
+            if (runtime != null) runtime.shutdown(); // CPython stays initialized; a reactivation attaches again
+            // SCR unbinds the ABI services after deactivate (DS 112.5.16): with the runtime gone, removeAbi must not
+            // re-select and re-verify among the remaining bundles (and warn that none fits) for a runtime nobody sees.
+            runtime = null;
+            context = null;
+        });
     }
 
     @Reference(name = "abi", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    synchronized void addAbi(CPythonAbi abi) {
-        abis.add(abi);
-        if (runtime != null) rebind();
-        else if (context != null) tryBind(RunningInterpreter.current());
+    void addAbi(CPythonAbi abi) {
+        locked(() -> {
+            abis.add(abi);
+            if (runtime != null) rebind();
+            else if (context != null) tryBind();
+        });
     }
 
-    synchronized void removeAbi(CPythonAbi abi) {
-        abis.remove(abi);
-        if (runtime != null && runtime.views().abi() == abi) rebind();
+    void removeAbi(CPythonAbi abi) {
+        locked(() -> {
+            abis.remove(abi);
+            if (runtime != null && runtime.views().abi() == abi) rebind();
+        });
     }
 
-    private void tryBind(RunningInterpreter running) {
+    /**
+     * Runs {@code step} holding this component's lock. Binding an ABI takes the GIL under the lock, so a thread that
+     * holds the GIL (a bundle installed from inside a Python task registers its ABI service synchronously) releases
+     * it while it waits for the lock.
+     */
+    private void locked(Runnable step) {
+        CPythonRuntime.withGilReleased(() -> {
+            synchronized (this) {
+                step.run();
+            }
+            return null;
+        });
+    }
+
+    private void tryBind() {
         if (running == null) return;
         try {
             runtime = new CPythonRuntime(running, AbiSelector.bind(running, abis));

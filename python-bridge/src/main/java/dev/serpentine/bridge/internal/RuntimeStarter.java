@@ -13,6 +13,7 @@ import dev.serpentine.ffi.binding.RunningInterpreter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Plain-Java start of the runtime: backend and ABI bundles from {@link ServiceLoader}, the interpreter from the
@@ -29,10 +30,14 @@ public final class RuntimeStarter {
     }
 
     public static PythonRuntime start(String interpreter, String backend, ClassLoader loader) {
-        if (!Threads.isVirtual(Thread.currentThread())) return startHere(interpreter, backend, loader);
+        if (!Threads.isVirtual(Thread.currentThread())) {
+            // A start takes the GIL under this class's lock (to verify the ABI), so a thread that already holds the
+            // GIL (a start inside a task) releases it while it waits for the lock: the holder may be waiting for it.
+            return CPythonRuntime.withGilReleased(() -> startHere(interpreter, backend, loader));
+        }
         // A virtual thread never holds the GIL, and initializing CPython binds its main thread state to the thread
         // that does it: a platform thread starts the runtime instead.
-        java.util.concurrent.atomic.AtomicReference<Object> result = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<Object> result = new AtomicReference<>();
         Thread starter = new Thread(() -> {
             try {
                 result.set(startHere(interpreter, backend, loader));
@@ -65,7 +70,7 @@ public final class RuntimeStarter {
         List<CPythonAbi> abis = new ArrayList<>();
         ServiceLoader.load(CPythonAbi.class, loader).forEach(abis::add);
         AbiSelector.requireBundleFor(installation.version(), abis);
-        RunningInterpreter running = RunningInterpreter.start(binding, installation);
+        RunningInterpreter running = RunningInterpreter.start(binding, installation); // the one place CPython starts
         runtime = new CPythonRuntime(running, AbiSelector.bind(running, abis));
         startedWith = config;
         return runtime;

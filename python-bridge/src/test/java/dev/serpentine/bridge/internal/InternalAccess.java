@@ -5,7 +5,6 @@ import dev.serpentine.bridge.PythonRuntime;
 import dev.serpentine.ffi.abi.CPythonAbi;
 import dev.serpentine.ffi.binding.CPythonBinding;
 import dev.serpentine.ffi.binding.CStrings;
-import dev.serpentine.ffi.binding.RunningInterpreter;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +29,7 @@ public final class InternalAccess {
      */
     public static void installReentry(PythonRuntime runtime) {
         runtime.call(python -> {
-            CPythonBinding py = RunningInterpreter.current().binding();
+            CPythonBinding py = ((CPythonRuntime) runtime).interpreter().binding();
             long name = CStrings.allocate(py, "_reentry");
             long module = py.PyModule_New(name); // new
             NativeFunction.add(py, module, "_reentry", "again(n)\n--\n\nCalls _reentry_r(n) back from Java.",

@@ -11,8 +11,8 @@ import dev.serpentine.ffi.CPythonInstallation;
  * callable through FFM or JNA); {@link #symbol} reaches the others and the exported data objects.
  *
  * <p>Rules that keep the JVM alive: call nothing but {@link #load}, {@link #symbol}, {@link #setenv},
- * {@link #unsetenv}, {@link #Py_IsInitialized}, {@link #Py_GetVersion} and the {@code PyMem_Raw*} functions before
- * the interpreter is initialized; hold the GIL for everything else.
+ * {@link #unsetenv}, {@link #Py_IsInitialized}, {@link #Py_GetVersion}, {@link #interpreterInit} and the
+ * {@code PyMem_Raw*} functions before the interpreter is initialized; hold the GIL for everything else.
  */
 public interface CPythonBinding {
 
@@ -47,6 +47,9 @@ public interface CPythonBinding {
 
     /** The process-wide native memory accessor. */
     NativeMemory memory();
+
+    /** CPython's {@code PyConfig} initialization functions, callable before the interpreter is initialized. */
+    InterpreterInit interpreterInit();
 
     /** libc {@code setenv(name, value, 1)}: visible to CPython's {@code getenv}, unlike Java's environment. */
     void setenv(String name, String value);

@@ -8,6 +8,7 @@ import com.sun.jna.Pointer;
 import dev.serpentine.ffi.CPythonInstallation;
 import dev.serpentine.ffi.InterpreterUnavailableException;
 import dev.serpentine.ffi.binding.CPythonBinding;
+import dev.serpentine.ffi.binding.InterpreterInit;
 import dev.serpentine.ffi.binding.NativeMemory;
 import dev.serpentine.ffi.binding.PyCFunctionFastTarget;
 import dev.serpentine.ffi.binding.PyCFunctionOTarget;
@@ -100,6 +101,11 @@ public final class JnaBinding extends JnaCApi {
     @Override
     public NativeMemory memory() {
         return MEMORY;
+    }
+
+    @Override
+    public InterpreterInit interpreterInit() {
+        return JnaInterpreterInit.INSTANCE;
     }
 
     @Override

@@ -75,7 +75,7 @@ public final class CrashProbe {
             System.out.println(step + ": refused: " + e.getMessage());
         }
         System.out.println(step + ": loaded after refusal: " + py.isLoaded() + ", running: "
-                + (RunningInterpreter.current() != null));
+                + (py.isLoaded() && py.Py_IsInitialized() != 0));
     }
 
     /** NullPointerExceptions from compiled code: HotSpot takes them as SIGSEGV and turns them into exceptions. */

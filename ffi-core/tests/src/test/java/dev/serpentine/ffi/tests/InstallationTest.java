@@ -243,6 +243,67 @@ class InstallationTest {
         assertMentions(e.getMessage(), python + " failed: ", "No module named sysconfig");
     }
 
+    /**
+     * Issue 8 item 14: a "python" that never ends, whose child keeps the output open, is killed with its whole process
+     * tree after the probe timeout, instead of blocking {@code start()} for as long as it runs.
+     */
+    @Test
+    void executableThatNeverEndsIsKilledAfterTheProbeTimeout() throws Exception {
+        Path pidFile = tmp.resolve("sleeper.pid");
+        Path python = fakePython("hanging-python3", "echo started\nsleep 600 &\necho $! > " + pidFile + "\nwait\n");
+        String before = System.getProperty(CPythonInstallation.PROBE_TIMEOUT_PROPERTY);
+        System.setProperty(CPythonInstallation.PROBE_TIMEOUT_PROPERTY, "2");
+        try {
+            var e = refused(() -> CPythonInstallation.locate(python.toString()));
+            assertEquals(python + " did not report its installation within 2 s (-D"
+                    + CPythonInstallation.PROBE_TIMEOUT_PROPERTY + "); killed it. Output: started\n", e.getMessage());
+        } finally {
+            if (before == null) System.clearProperty(CPythonInstallation.PROBE_TIMEOUT_PROPERTY);
+            else System.setProperty(CPythonInstallation.PROBE_TIMEOUT_PROPERTY, before);
+        }
+        long sleeper = Long.parseLong(Files.readString(pidFile).trim());
+        // Killed with the tree, it ends soon; the wait only bounds a failure (a sleeper left running for 600 s).
+        for (int i = 0; i < 1200 && running(sleeper); i++) Thread.sleep(50);
+        assertFalse(running(sleeper), "the grandchild was killed with its parent");
+    }
+
+    /** Alive and not a zombie (an orphan waits for a reaper that a container's init may never be). */
+    private static boolean running(long pid) throws IOException {
+        Path stat = Path.of("/proc", Long.toString(pid), "stat");
+        if (!Files.exists(stat)) return false;
+        String s;
+        try {
+            s = Files.readString(stat);
+        } catch (java.nio.file.NoSuchFileException gone) {
+            return false;
+        }
+        return s.charAt(s.lastIndexOf(')') + 2) != 'Z';
+    }
+
+    /**
+     * Issue 8 item 9: ld.so maps a library by the sizes its headers declare, so {@code dlopen} of a truncated copy dies
+     * of SIGBUS. The file is checked first (the forked end-to-end test is python-bridge's InterpreterLifecycleTest).
+     */
+    @Test
+    void truncatedLibrariesAreRefusedBeforeLoading() throws IOException {
+        Path whole = running().library();
+        long size = Files.size(whole);
+        for (long length : new long[]{0, 63, 4096, 65536, 3L << 20, size - 4096, size - 1}) {
+            Path copy = Files.createDirectories(tmp.resolve("t" + length)).resolve(libraryName());
+            try (var in = Files.newInputStream(whole); var out = Files.newOutputStream(copy)) {
+                out.write(in.readNBytes((int) length));
+            }
+            CPythonInstallation truncated = new CPythonInstallation(running().home(), copy, running().version(),
+                    List.of(), "test: truncated to " + length);
+            var e = refused(truncated::checkLibraries);
+            assertMentions(e.getMessage(), "refusing to load " + copy + ": ", "beyond its end at " + length + " bytes");
+        }
+        running().checkLibraries(); // the whole file passes
+        Path text = Files.writeString(tmp.resolve(libraryName()), "not a library at all, but text that is longer than the 64 bytes of an ELF header.");
+        var e = refused(new CPythonInstallation(running().home(), text, running().version(), List.of(), "test")::checkLibraries);
+        assertEquals("refusing to load " + text + ": it is not an ELF file", e.getMessage());
+    }
+
     /** A shell script standing in for python: fromExecutable only reads its output. */
     private Path fakePython(String name, String body) throws IOException {
         Path script = tmp.resolve(name);
@@ -265,7 +326,7 @@ class InstallationTest {
         assertEquals("CPython " + Live.INTERPRETER.version() + " from " + running().origin() + " already runs in this"
                 + " process (backend " + Live.PY.backendName() + "); one interpreter per process, never re-initialized"
                 + " — cannot start home " + other, e.getMessage());
-        assertSame(Live.INTERPRETER, RunningInterpreter.current());
+        assertSame(Live.INTERPRETER, RunningInterpreter.start(Live.PY, running()), "the running one is kept");
     }
 
     @Test
