@@ -36,7 +36,7 @@ public final class ForkedMain {
             case "submit-shutdown-race" -> submitShutdownRace(Integer.parseInt(args[1]));
             case "subinterpreter" -> subinterpreter();
             case "deep-reentry" -> deepReentry(Long.parseLong(args[1]));
-            default -> throw new IllegalArgumentException("no scenario " + args[0]);
+            default -> ForkedGilPaths.run(args);
         }
         System.out.println("end=reached");
         System.out.flush();

@@ -4,6 +4,8 @@ import dev.serpentine.ffi.abi.AbiLayout;
 import dev.serpentine.ffi.binding.CPythonBinding;
 
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * {@code int} (and {@code bool}): sign, digit count and the base-2³⁰ digits (least significant first), and the
@@ -84,13 +86,29 @@ public final class PyLongView extends View {
         return (digit(o, 0) & DIGIT_MASK) | (digit(o, 1) & DIGIT_MASK) << SHIFT | d2 << 60;
     }
 
-    /** The exact value of any size, read in place. */
+    /**
+     * The exact value of any size, read in place in linear time: the digits are packed into the magnitude's bytes
+     * (shifting a growing BigInteger digit by digit would copy it once per digit).
+     */
     public BigInteger bigValue(long o) {
         long n = digitCount(o);
-        BigInteger v = BigInteger.ZERO;
-        for (long i = n - 1; i >= 0; i--) {
-            v = v.shiftLeft(SHIFT).or(BigInteger.valueOf(digit(o, i) & DIGIT_MASK));
+        if (n == 0) return BigInteger.ZERO;
+        if (n > (Integer.MAX_VALUE - 8) / SHIFT) {
+            throw new ArithmeticException("an int of " + n + " digits is beyond a Java BigInteger");
         }
-        return signum(o) < 0 ? v.negate() : v;
+        byte[] raw = new byte[(int) n * 4];
+        mem.copyToArray(o + layout.intDigits, raw, 0, raw.length);
+        ByteBuffer digits = ByteBuffer.wrap(raw).order(ByteOrder.nativeOrder());
+        byte[] magnitude = new byte[(int) ((n * SHIFT + 7) / 8)]; // big-endian
+        int out = magnitude.length;
+        long bits = 0;
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            bits |= (digits.getInt(4 * i) & DIGIT_MASK) << count;
+            count += SHIFT;
+            for (; count >= 8; count -= 8, bits >>>= 8) magnitude[--out] = (byte) bits;
+        }
+        if (count > 0) magnitude[--out] = (byte) bits;
+        return new BigInteger(signum(o), magnitude);
     }
 }

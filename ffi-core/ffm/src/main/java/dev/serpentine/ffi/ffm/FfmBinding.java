@@ -897,6 +897,11 @@ public final class FfmBinding implements CPythonBinding {
         return Upcalls.stub(target);
     }
 
+    @Override
+    public void runPinned(Runnable action) {
+        NativeFrame.run(action);
+    }
+
     /** The downcall handles, bound when this class is first used — which must be after {@link #load}. */
     static final class C {
         private static final Linker LINKER = Linker.nativeLinker();

@@ -567,6 +567,11 @@ public final class JnaBinding implements CPythonBinding {
         return Upcalls.stub(target);
     }
 
+    @Override
+    public void runPinned(Runnable action) {
+        NativeFrame.run(action);
+    }
+
     /** libpython's functions, registered against the loaded library by {@link #load}. */
     static final class LibPython {
         private LibPython() {
