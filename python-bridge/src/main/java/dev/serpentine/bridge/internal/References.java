@@ -2,6 +2,7 @@ package dev.serpentine.bridge.internal;
 
 import dev.serpentine.bridge.PyRef;
 import dev.serpentine.ffi.binding.CPythonBinding;
+import dev.serpentine.ffi.binding.StackReserve;
 
 import java.lang.ref.Cleaner;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -20,6 +21,9 @@ public final class References {
         t.setDaemon(true);
         return t;
     });
+
+    /** Frames of {@link StackReserve} checked before the GIL is taken: deeper than the release path. */
+    private static final int RELEASE_RESERVE = 8;
 
     private final CPythonBinding py;
     private final ConcurrentLinkedQueue<Long> pending = new ConcurrentLinkedQueue<>();
@@ -80,6 +84,7 @@ public final class References {
         } else if (Threads.isVirtual(Thread.currentThread())) {
             pending.add(address); // a virtual thread takes the GIL only pinned, inside a call
         } else {
+            StackReserve.check(RELEASE_RESERVE); // an overflow after the Ensure must not skip the Release
             int state = py.PyGILState_Ensure();
             try {
                 py.Py_DecRef(address);
