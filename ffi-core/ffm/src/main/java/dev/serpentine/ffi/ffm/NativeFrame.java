@@ -1,6 +1,6 @@
 package dev.serpentine.ffi.ffm;
 
-import dev.serpentine.ffi.binding.StackReserve;
+import dev.serpentine.ffi.binding.PinnedAction;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -21,18 +21,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 final class NativeFrame {
 
-    /** The action and its outcome, per thread; an outer pinned action's are saved around an inner one. */
-    private static final class Slot {
-        Runnable action;
-        Throwable thrown;
-        boolean entered;
-    }
-
-    private static final ThreadLocal<Slot> SLOT = ThreadLocal.withInitial(Slot::new);
     private static final MethodHandle BSEARCH;
     private static final MemorySegment COMPARATOR;
     /** The one-byte "array" searched and the key: never read, the comparator ignores both. */
     private static final MemorySegment ELEMENT = Arena.global().allocate(1);
+    private static final Runnable SEARCH = NativeFrame::search;
 
     static {
         Linker linker = Linker.nativeLinker();
@@ -50,47 +43,23 @@ final class NativeFrame {
     private NativeFrame() {
     }
 
-    /** Frames of {@link StackReserve} checked first: more than the way from here into the callback's {@code try}. */
-    private static final int RESERVE = 48;
-
     static void run(Runnable action) {
-        StackReserve.check(RESERVE); // an overflow on the way into the callback could not be caught
-        Slot slot = SLOT.get();
-        Runnable outerAction = slot.action;
-        Throwable outerThrown = slot.thrown;
-        boolean outerEntered = slot.entered;
-        slot.action = action;
-        slot.thrown = null;
-        slot.entered = false;
-        Throwable thrown;
-        try {
-            MemorySegment found = (MemorySegment) BSEARCH.invokeExact(ELEMENT, ELEMENT, 1L, 1L, COMPARATOR);
-            thrown = slot.entered ? slot.thrown : new StackOverflowError("no stack left to call back into Java");
-        } catch (Throwable t) {
-            thrown = t;
-        } finally {
-            slot.action = outerAction;
-            slot.thrown = outerThrown;
-            slot.entered = outerEntered;
-        }
-        if (thrown instanceof RuntimeException r) throw r;
-        if (thrown instanceof Error e) throw e;
-        if (thrown != null) throw new IllegalStateException(thrown);
+        PinnedAction.run(action, SEARCH);
     }
 
-    /** The upcall: runs the action; nothing may escape it (an exception out of an FFM upcall ends the JVM). */
-    private static int compare(MemorySegment key, MemorySegment element) {
+    private static void search() {
         try {
-            Slot slot = SLOT.get();
-            slot.entered = true;
-            try {
-                slot.action.run();
-            } catch (Throwable t) {
-                slot.thrown = t;
-            }
+            MemorySegment found = (MemorySegment) BSEARCH.invokeExact(ELEMENT, ELEMENT, 1L, 1L, COMPARATOR);
+        } catch (RuntimeException | Error e) {
+            throw e;
         } catch (Throwable t) {
-            // out of stack before the action: run() sees it was never entered
+            throw new IllegalStateException("bsearch failed", t);
         }
+    }
+
+    /** The upcall; never throws (an exception out of an FFM upcall ends the JVM). */
+    private static int compare(MemorySegment key, MemorySegment element) {
+        PinnedAction.runCurrent();
         return 0;
     }
 }
