@@ -1,6 +1,5 @@
 package dev.serpentine.bridge;
 
-import dev.serpentine.ffi.PythonException;
 import dev.serpentine.ffi.binding.CPythonBinding;
 import dev.serpentine.ffi.binding.RunningInterpreter;
 
@@ -97,7 +96,8 @@ final class ForkedGilPaths {
         System.out.println("observed=" + (observations.get() > 0));
     }
 
-    private static long nativeId(Python python) {
+    /** The OS thread running this task, as Python sees it. */
+    static long nativeId(Python python) {
         try (PyRef r = python.eval("__import__('threading').get_native_id()")) {
             return (Long) python.toJava(r);
         }
@@ -193,9 +193,5 @@ final class ForkedGilPaths {
         }
         System.out.println("ok=" + ForkedMain.eval(rt, "len(del_ok)"));
         System.out.println("failed=" + ForkedMain.eval(rt, "repr(del_failed[:3])"));
-    }
-
-    static String describe(Throwable e) {
-        return e instanceof PythonException pe ? pe.pythonType() + ": " + pe.pythonMessage() : e.toString();
     }
 }

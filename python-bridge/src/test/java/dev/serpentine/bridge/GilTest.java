@@ -166,10 +166,10 @@ class GilTest {
                 Thread caller = Thread.currentThread();
                 String s = RT.call(python -> {
                     Thread runner = Thread.currentThread();
-                    long before = nativeThreadId(python);
+                    long before = ForkedGilPaths.nativeId(python);
                     Thread.sleep(1); // parks: a pinned virtual thread keeps its carrier, and the GIL with it
                     try (PyRef r = python.eval(k + " * 2")) {
-                        return (runner == caller) + "|" + gilHeld() + "|" + (nativeThreadId(python) == before) + "|"
+                        return (runner == caller) + "|" + gilHeld() + "|" + (ForkedGilPaths.nativeId(python) == before) + "|"
                                 + python.toJava(r);
                     }
                 });
@@ -186,12 +186,6 @@ class GilTest {
         }
         assertEquals(List.of(0L, 2L, 4L, 6L, 8L, 10L, 12L, 14L),
                 seen.stream().map(s -> Long.parseLong(s.split("\\|")[4])).sorted().toList());
-    }
-
-    private static long nativeThreadId(Python python) {
-        try (PyRef r = python.eval("__import__('threading').get_native_id()")) {
-            return (Long) python.toJava(r);
-        }
     }
 
     /**
