@@ -16,6 +16,7 @@ import dev.serpentine.ffi.binding.CPythonBinding;
 import dev.serpentine.ffi.binding.CStrings;
 import dev.serpentine.ffi.binding.GilOwnership;
 import dev.serpentine.ffi.binding.RunningInterpreter;
+import dev.serpentine.ffi.binding.StackReserve;
 import dev.serpentine.ffi.view.CPythonViews;
 
 import java.time.Duration;
@@ -25,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The runtime over the process's running interpreter: GIL entry for any thread, the GIL executor, references, the
@@ -44,6 +46,8 @@ public final class CPythonRuntime implements PythonRuntime {
      * ends the JVM past ~160 round trips: a StackOverflowError escaping an upcall). 64 scopes are 32 round trips.
      */
     private static final int MAX_DEPTH = Math.max(2, Integer.getInteger(NESTING_LIMIT, 64));
+    /** Virtual threads wait here, unmounted, for their turn to be pinned and take the GIL (see callPinned). */
+    private static final ReentrantLock VIRTUAL_GATE = new ReentrantLock(true);
 
     private final RunningInterpreter interpreter;
     private final CPythonBinding py;
@@ -117,8 +121,34 @@ public final class CPythonRuntime implements PythonRuntime {
     @Override
     public <T> T call(GilTask<T> task) {
         checkRunning();
-        if (Threads.isVirtual(Thread.currentThread())) return await(submit(task), null);
+        if (Threads.isVirtual(Thread.currentThread()) && !holdsGil()) return callPinned(task);
         return callHere(task);
+    }
+
+    /**
+     * Runs {@code task} on this virtual thread, pinned to its carrier from before the GIL is taken until after it is
+     * released: the GIL belongs to the carrier's OS thread, so an unmounted virtual thread must never hold it (another
+     * virtual thread on that carrier would find it taken and nest into it; the task could resume on another carrier).
+     * Virtual threads queue for the GIL one at a time on {@link #VIRTUAL_GATE}, unmounted: a carrier pinned while
+     * blocking in {@code PyGILState_Ensure} is lost to the scheduler, and with all of them lost a GIL holder waiting
+     * for some virtual thread would wait forever.
+     */
+    @SuppressWarnings("unchecked")
+    private <T> T callPinned(GilTask<T> task) {
+        StackReserve.check(GATE_RESERVE); // an overflow in the finally below would leave the gate locked for good
+        try {
+            VIRTUAL_GATE.lockInterruptibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while waiting for the GIL");
+        }
+        try {
+            Object[] result = new Object[1];
+            py.runPinned(() -> result[0] = callHere(task));
+            return (T) result[0];
+        } finally {
+            VIRTUAL_GATE.unlock();
+        }
     }
 
     @Override
@@ -216,12 +246,20 @@ public final class CPythonRuntime implements PythonRuntime {
         else GilOwnership.exit();
     }
 
-    /** Runs {@code task} on this platform thread with the GIL ({@code PyGILState_Ensure}; nesting is fine). */
+    /**
+     * Runs {@code task} on this thread with the GIL ({@code PyGILState_Ensure}; nesting is fine): a platform thread,
+     * or a virtual thread pinned by {@link #callPinned}.
+     */
     <T> T callHere(GilTask<T> task) {
         if (nestingExceeded()) throw tooDeep();
-        int state = py.PyGILState_Ensure();
-        gilScope(1);
+        // Between taking the GIL and the try that gives it back nothing may throw, not even a StackOverflowError:
+        // everything that calls a method is done before, only an array store happens between, and the release path
+        // needs less stack than the reserve checked here while nothing is held yet.
+        int[] depth = GIL_DEPTH.get();
         PythonScope scope = new PythonScope(this);
+        StackReserve.check(RELEASE_RESERVE);
+        int state = py.PyGILState_Ensure();
+        depth[0]++;
         try {
             refs.drain();
             GilOwnership.releaseDeferred();
@@ -231,11 +269,16 @@ public final class CPythonRuntime implements PythonRuntime {
         } catch (Exception e) {
             throw new SerpentineException("a GIL task failed: " + e, e);
         } finally {
-            scope.close();
-            gilScope(-1);
+            depth[0]--;
+            scope.open = false;
             py.PyGILState_Release(state);
         }
     }
+
+    /** Frames of {@link StackReserve} checked before the GIL is taken: deeper than the release path. */
+    private static final int RELEASE_RESERVE = 8;
+    /** Frames checked before a virtual thread takes {@link #VIRTUAL_GATE}: deeper than its unlock path. */
+    private static final int GATE_RESERVE = 16;
 
     @Override
     public long liveHandles() {

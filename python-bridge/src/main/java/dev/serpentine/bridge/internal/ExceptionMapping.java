@@ -45,7 +45,7 @@ final class ExceptionMapping {
     /** A builtin Python exception type (by its unqualified name) raised again with its message. */
     private static boolean reraiseBuiltin(CPythonBinding py, PythonException pe) {
         String name = pe.pythonType();
-        if (name.contains(".")) return false;
+        if (name.contains(".") || !CStrings.isExact(name)) return false;
         long builtins = 0;
         long cls = 0;
         try {
@@ -73,7 +73,7 @@ final class ExceptionMapping {
     }
 
     private static void set(CPythonBinding py, long type, String message) {
-        long c = CStrings.allocate(py, message);
+        long c = CStrings.allocateEscaped(py, message);
         try {
             py.PyErr_SetString(type, c);
         } finally {

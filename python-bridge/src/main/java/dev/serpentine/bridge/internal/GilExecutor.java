@@ -12,7 +12,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Platform threads that hold the GIL for callers that must not (virtual threads) or asked not to: a fair, bounded
+ * Platform threads that hold the GIL for callers that asked not to ({@code submit}, timed calls): a fair, bounded
  * FIFO queue, a clear rejection when it is full, cancellation of tasks that have not started. A worker waits for
  * work without the GIL and takes it only to run one task, so waiting never blocks Python.
  */

@@ -32,7 +32,8 @@ final class PythonScope implements Python {
     private final CPythonViews views;
     private final References refs;
     private final Thread owner;
-    private boolean open = true;
+    /** Set false when the scope ends (written directly by the GIL release path, which must not call). */
+    boolean open = true;
 
     PythonScope(CPythonRuntime runtime) {
         this.runtime = runtime;
@@ -75,6 +76,7 @@ final class PythonScope implements Python {
     }
 
     private long run(String code, int start) {
+        if (!CStrings.isExact(code)) return runAsStr(code, start);
         long c = CStrings.allocate(py, code);
         try {
             long globals = runtime.mainDict(); // borrowed: __main__ lives as long as the interpreter
@@ -84,9 +86,30 @@ final class PythonScope implements Python {
         }
     }
 
+    /**
+     * Source a C string cannot carry (a NUL, a lone surrogate) goes to Python as a str, so Python refuses it in its
+     * own words and types, per version: {@code eval(compile(code, "<string>", mode), main, main)}.
+     */
+    private long runAsStr(String code, int start) {
+        PyRef main = refs.borrow(runtime.mainDict());
+        try (main; PyRef builtins = importModule("builtins"); PyRef compile = getAttr(builtins, "compile");
+             PyRef eval = getAttr(builtins, "eval");
+             PyRef compiled = call(compile, code, "<string>", start == CPythonBinding.Py_eval_input ? "eval" : "exec")) {
+            return call(eval, compiled, main, main).detach();
+        }
+    }
+
+    /** {@code builtins.<function>(args…)}: for names a C string cannot carry, which Python takes as any str. */
+    private PyRef callBuiltin(String module, String function, Object... args) {
+        try (PyRef m = importModule(module); PyRef f = getAttr(m, function)) {
+            return call(f, args);
+        }
+    }
+
     @Override
     public PyRef importModule(String name) {
         check();
+        if (!CStrings.isExact(name)) return callBuiltin("importlib", "import_module", name);
         long c = CStrings.allocate(py, name);
         try {
             return owned(py.PyImport_ImportModule(c), "import " + name); // new
@@ -98,6 +121,7 @@ final class PythonScope implements Python {
     @Override
     public PyRef getAttr(PyRef object, String name) {
         check();
+        if (!CStrings.isExact(name)) return callBuiltin("builtins", "getattr", object, name);
         long c = CStrings.allocate(py, name);
         try {
             return owned(py.PyObject_GetAttrString(object.address(), c), "getattr " + name); // new
@@ -109,6 +133,10 @@ final class PythonScope implements Python {
     @Override
     public void setAttr(PyRef object, String name, Object value) {
         check();
+        if (!CStrings.isExact(name)) {
+            callBuiltin("builtins", "setattr", object, name, value).close();
+            return;
+        }
         try (PyRef v = toPython(value)) {
             long c = CStrings.allocate(py, name);
             try {
@@ -181,12 +209,25 @@ final class PythonScope implements Python {
         if (big.compareTo(LONG_MIN) >= 0 && big.compareTo(LONG_MAX) <= 0) {
             return owned(py.PyLong_FromLongLong(big.longValue()), "int");
         }
-        long c = CStrings.allocate(py, big.toString(16));
+        long c = CStrings.allocate(py, hex(big)); // a power-of-two base: CPython parses it in linear time
         try {
             return owned(py.PyLong_FromString(c, 0, 16), "int"); // new
         } finally {
             CStrings.free(py, c);
         }
+    }
+
+    /**
+     * The value in base 16, in linear time from its bytes ({@code BigInteger.toString} divides: superlinear).
+     */
+    private static String hex(BigInteger big) {
+        byte[] magnitude = big.abs().toByteArray();
+        StringBuilder sb = new StringBuilder(2 * magnitude.length + 1);
+        if (big.signum() < 0) sb.append('-');
+        for (byte b : magnitude) {
+            sb.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+        }
+        return sb.toString();
     }
 
     /** A str with exactly the string's code points, lone surrogates included (UTF-8 cannot carry those). */

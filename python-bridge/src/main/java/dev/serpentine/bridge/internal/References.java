@@ -2,6 +2,7 @@ package dev.serpentine.bridge.internal;
 
 import dev.serpentine.bridge.PyRef;
 import dev.serpentine.ffi.binding.CPythonBinding;
+import dev.serpentine.ffi.binding.StackReserve;
 
 import java.lang.ref.Cleaner;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -21,9 +22,13 @@ public final class References {
         return t;
     });
 
+    /** Frames of {@link StackReserve} checked before the GIL is taken: deeper than the release path. */
+    private static final int RELEASE_RESERVE = 8;
+
     private final CPythonBinding py;
     private final ConcurrentLinkedQueue<Long> pending = new ConcurrentLinkedQueue<>();
     private final AtomicLong live = new AtomicLong();
+    private final AtomicBoolean draining = new AtomicBoolean();
 
     References(CPythonBinding py) {
         this.py = py;
@@ -42,10 +47,20 @@ public final class References {
         return new Owned(this, borrowed);
     }
 
-    /** Drops the queued references; GIL held. */
+    /**
+     * Drops the queued references; GIL held. Iterative and never nested: a decref can run a {@code __del__} that
+     * enters the bridge again (an upcall, a closed handle), and a drain there would run the next {@code __del__}
+     * one level deeper, and so on down the queue (a RecursionError, or with FFM a dead JVM). A drain that finds one
+     * running, on this thread or on another that released the GIL inside a {@code __del__}, leaves the queue to it.
+     */
     void drain() {
-        for (Long a = pending.poll(); a != null; a = pending.poll()) {
-            py.Py_DecRef(a);
+        if (pending.isEmpty() || !draining.compareAndSet(false, true)) return;
+        try {
+            for (Long a = pending.poll(); a != null; a = pending.poll()) {
+                py.Py_DecRef(a);
+            }
+        } finally {
+            draining.set(false);
         }
     }
 
@@ -58,14 +73,18 @@ public final class References {
     }
 
     /**
-     * A decref now when this thread can take the GIL, else at the next GIL entry. A platform thread always goes
-     * through PyGILState_Ensure (which only nests when it holds the GIL already): PyGILState_Check cannot tell, as
-     * CPython disables it for good — it answers 1 on every thread — once a sub-interpreter has been created.
+     * A decref now when this thread holds or can take the GIL, else at the next GIL entry. A platform thread outside
+     * the bridge's scopes goes through PyGILState_Ensure (which only nests when it holds the GIL already):
+     * PyGILState_Check cannot tell, as CPython disables it for good — it answers 1 on every thread — once a
+     * sub-interpreter has been created.
      */
     private void decref(long address) {
-        if (Threads.isVirtual(Thread.currentThread())) {
-            pending.add(address); // a virtual thread never takes the GIL
+        if (CPythonRuntime.holdsGil()) {
+            py.Py_DecRef(address); // inside a task or an upcall, pinned if virtual
+        } else if (Threads.isVirtual(Thread.currentThread())) {
+            pending.add(address); // a virtual thread takes the GIL only pinned, inside a call
         } else {
+            StackReserve.check(RELEASE_RESERVE); // an overflow after the Ensure must not skip the Release
             int state = py.PyGILState_Ensure();
             try {
                 py.Py_DecRef(address);

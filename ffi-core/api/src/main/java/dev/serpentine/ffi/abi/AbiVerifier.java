@@ -4,6 +4,7 @@ import dev.serpentine.ffi.AbiMismatchException;
 import dev.serpentine.ffi.binding.CPythonBinding;
 import dev.serpentine.ffi.binding.NativeMemory;
 import dev.serpentine.ffi.binding.RunningInterpreter;
+import dev.serpentine.ffi.binding.StackReserve;
 import dev.serpentine.ffi.view.CPythonViews;
 import dev.serpentine.ffi.view.PyBufferView;
 import dev.serpentine.ffi.view.PyManagedBufferView;
@@ -59,13 +60,18 @@ public final class AbiVerifier {
      */
     public static CPythonViews verify(RunningInterpreter interpreter, CPythonAbi abi, String supported) {
         AbiVerifier verifier = new AbiVerifier(interpreter, abi, supported);
-        int gil = interpreter.binding().PyGILState_Ensure();
+        CPythonBinding py = interpreter.binding();
+        StackReserve.check(8); // a StackOverflowError after the Ensure must not skip the Release
+        int gil = py.PyGILState_Ensure();
         try {
             return verifier.run();
         } finally {
-            verifier.cleanUp();
-            verifier.owned.forEach(verifier.py::Py_DecRef);
-            interpreter.binding().PyGILState_Release(gil);
+            try {
+                verifier.cleanUp();
+                verifier.owned.forEach(verifier.py::Py_DecRef);
+            } finally {
+                interpreter.binding().PyGILState_Release(gil);
+            }
         }
     }
 

@@ -414,6 +414,14 @@ public interface CPythonBinding {
      */
     long upcallStubO(PyCFunctionOTarget target);
 
+    /**
+     * Runs {@code action} on this thread under a native frame (a C function that calls back into Java), returning
+     * when it returns and rethrowing what it throws. A virtual thread cannot unmount while a native frame is on its
+     * stack (on every JDK since 21, JEP 491 included), so it stays on its carrier for the whole action: what it
+     * takes per OS thread, such as the GIL, cannot be seen or released by another virtual thread on that carrier.
+     */
+    void runPinned(Runnable action);
+
     // --- Python's allocators ---------------------------------------------------------------------------------
 
     @CFunction

@@ -34,6 +34,9 @@ final class PythonErrors {
             py.Py_DecRef(value);
             py.Py_DecRef(tb);
             py.PyMem_RawFree(slots);
+            // The error being described was taken at the start: anything pending now came from describing it (a
+            // str() or a traceback formatter that failed) and would be blamed on the next, unrelated call.
+            if (py.PyErr_Occurred() != 0) py.PyErr_Clear();
         }
     }
 
@@ -83,8 +86,16 @@ final class PythonErrors {
         StringBuilder sb = new StringBuilder();
         try {
             long n = py.PyList_Size(lines);
+            if (n < 0) { // format_exception replaced by something that returns no list
+                py.PyErr_Clear();
+                return "";
+            }
             for (long i = 0; i < n; i++) {
-                long item = py.PyList_GetItem(lines, i);
+                long item = py.PyList_GetItem(lines, i); // borrowed
+                if (item == 0) { // the list shrank meanwhile
+                    py.PyErr_Clear();
+                    break;
+                }
                 py.Py_IncRef(item);
                 String s = text(in, item);
                 if (s != null) sb.append(s);

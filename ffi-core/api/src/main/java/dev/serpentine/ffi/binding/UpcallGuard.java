@@ -14,7 +14,7 @@ public final class UpcallGuard {
         try {
             if (py.PyErr_Occurred() != 0) return 0;
             long type = py.memory().getLong(py.symbol("PyExc_SystemError"));
-            long message = CStrings.allocate(py, "Java exception escaped a Serpentine upcall: " + escaped);
+            long message = CStrings.allocateEscaped(py, "Java exception escaped a Serpentine upcall: " + escaped);
             try {
                 py.PyErr_SetString(type, message);
             } finally {

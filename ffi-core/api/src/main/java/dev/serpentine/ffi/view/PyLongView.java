@@ -139,14 +139,27 @@ public final class PyLongView extends View {
         return mag;
     }
 
-    /** The exact value of any size, read in place. */
+    /**
+     * The exact value of any size, read in place in linear time: the digits are packed into the magnitude's bytes
+     * (shifting a growing BigInteger digit by digit would copy it once per digit).
+     */
     public BigInteger bigValue(long o) {
         long header = header(o);
         long n = digitCountOf(header);
-        BigInteger v = BigInteger.ZERO;
-        for (long i = n - 1; i >= 0; i--) {
-            v = v.shiftLeft(shift).or(BigInteger.valueOf(digit(o, i) & digitMask));
+        if (n == 0) return BigInteger.ZERO;
+        if (n < 0 || n > (Integer.MAX_VALUE - 8) / shift) {
+            throw new ArithmeticException("an int of " + n + " digits is beyond a Java BigInteger");
         }
-        return signumOf(header) < 0 ? v.negate() : v;
+        byte[] magnitude = new byte[(int) ((n * shift + 7) / 8)]; // big-endian
+        int out = magnitude.length;
+        long bits = 0;
+        int count = 0;
+        for (long i = 0; i < n; i++) {
+            bits |= (digit(o, i) & digitMask) << count;
+            count += shift;
+            for (; count >= 8; count -= 8, bits >>>= 8) magnitude[--out] = (byte) bits;
+        }
+        if (count > 0) magnitude[--out] = (byte) bits;
+        return new BigInteger(signumOf(header) < 0 ? -1 : 1, magnitude);
     }
 }

@@ -89,4 +89,9 @@ public final class FfmBinding extends FfmCApi {
     public long upcallStub(PyCFunctionTarget target) {
         return Upcalls.stub(target);
     }
+
+    @Override
+    public void runPinned(Runnable action) {
+        NativeFrame.run(action);
+    }
 }

@@ -133,6 +133,10 @@ public final class JnaBinding extends JnaCApi {
         return Upcalls.stub(target);
     }
 
+    @Override
+    public void runPinned(Runnable action) {
+        NativeFrame.run(action);
+    }
     /** The few libc functions the binding needs. */
     static final class LibC {
         static {

@@ -376,7 +376,10 @@ class NativeMemoryTest {
     @ParameterizedTest
     @MethodSource("memories")
     void cStringsStopAtAnEmbeddedNulUnlessGivenALength(NativeMemory mem) {
-        long p = CStrings.allocate(Live.PY, "a\u0000é");
+        // CStrings.allocate refuses such text (CStringsAndPinningTest): these bytes come from elsewhere
+        byte[] bytes = "a\u0000é\u0000".getBytes(StandardCharsets.UTF_8);
+        long p = Live.PY.PyMem_RawMalloc(bytes.length);
+        mem.copyFromArray(bytes, 0, p, bytes.length);
         try {
             assertEquals("a", CStrings.read(mem, p));
             assertEquals("a\u0000é", CStrings.read(mem, p, 4));
