@@ -4,7 +4,7 @@ import dev.serpentine.bridge.PyRef;
 import dev.serpentine.bridge.PythonRuntime;
 import dev.serpentine.ffi.PythonException;
 import dev.serpentine.ffi.binding.GilOwnership;
-import dev.serpentine.ffi.binding.RunningInterpreter;
+import dev.serpentine.bridge.platform.RuntimeInterpreter;
 
 /**
  * The allocator's reproducers of issue 8, run by {@link AllocatorGilTest} in a JVM of its own (the unchecked ones
@@ -30,7 +30,7 @@ public final class AllocatorGilMain {
         String sub = Boolean.TRUE.equals(eval(rt, "__import__('sys').version_info >= (3, 12)"))
                 ? createSubinterpreter(rt) : "not tried before 3.12";
         print("subinterpreter", sub);
-        print("gilStateCheck", RunningInterpreter.current().binding().PyGILState_Check());
+        print("gilStateCheck", RuntimeInterpreter.of(rt).binding().PyGILState_Check());
         if ("created".equals(sub)) offTheGil(rt, allocator, "sub");
         backstops(rt, allocator);
         print("afterwards", eval(rt, "6 * 7"));

@@ -1,8 +1,8 @@
 package dev.serpentine.bridge;
 
+import dev.serpentine.bridge.platform.RuntimeInterpreter;
 import dev.serpentine.ffi.PythonException;
 import dev.serpentine.ffi.binding.GilOwnership;
-import dev.serpentine.ffi.binding.RunningInterpreter;
 import dev.serpentine.ffi.buffer.AcquiredBuffer;
 import dev.serpentine.ffi.buffer.BufferFlags;
 import dev.serpentine.ffi.buffer.BufferProtocol;
@@ -27,12 +27,12 @@ public final class BufferGilMain {
 
     public static void main(String[] args) throws Exception {
         PythonRuntime rt = ForkedMain.configured().start();
-        BufferProtocol protocol = new BufferProtocol(RunningInterpreter.current());
+        BufferProtocol protocol = new BufferProtocol(RuntimeInterpreter.of(rt));
         offTheGil(rt, protocol, "plain");
         String sub = ForkedMain.eval(rt, "__import__('sys').version_info >= (3, 12)").equals(Boolean.TRUE)
                 ? createSubinterpreter(rt) : "not tried before 3.12";
         print("subinterpreter", sub);
-        print("gilStateCheck", RunningInterpreter.current().binding().PyGILState_Check());
+        print("gilStateCheck", RuntimeInterpreter.of(rt).binding().PyGILState_Check());
         if ("created".equals(sub)) offTheGil(rt, protocol, "sub");
         windowAfterClose(rt, protocol);
         backstop(rt, protocol);

@@ -1,7 +1,7 @@
 package dev.serpentine.bridge;
 
+import dev.serpentine.bridge.platform.RuntimeInterpreter;
 import dev.serpentine.ffi.binding.CPythonBinding;
-import dev.serpentine.ffi.binding.RunningInterpreter;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +35,7 @@ final class ForkedGilPaths {
      */
     private static void virtualCarrier() throws Exception {
         PythonRuntime rt = ForkedMain.configured().start();
-        CPythonBinding py = RunningInterpreter.current().binding();
+        CPythonBinding py = RuntimeInterpreter.of(rt).binding();
         AtomicInteger inside = new AtomicInteger();
         AtomicInteger overlaps = new AtomicInteger();
         AtomicInteger moved = new AtomicInteger();

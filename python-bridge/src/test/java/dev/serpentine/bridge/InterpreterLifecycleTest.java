@@ -43,8 +43,8 @@ class InterpreterLifecycleTest {
     void badEnvironmentSettingsAreRefusedAndALaterStartSucceeds() throws Exception {
         List<String> settings = List.of("PYTHONMALLOC=bogus", "PYTHONHASHSEED=bogus", "PYTHONINTMAXSTRDIGITS=-5",
                 "PYTHON_CPU_COUNT=bogus");
-        Fork.Result r = Fork.run(LifecycleForks.class, List.of(), Map.of(), 120, "start-failures",
-                settings.toArray(String[]::new));
+        Fork.Result r = Fork.run(LifecycleForks.class, List.of(), Map.of(), 120,
+                Stream.concat(Stream.of("start-failures"), settings.stream()).toArray(String[]::new));
         assertEquals(0, r.exitCode(), r.toString());
         for (int i = 0; i < settings.size(); i++) {
             String[] kv = settings.get(i).split("=", 2);

@@ -255,7 +255,7 @@ public final class CPythonRuntime implements PythonRuntime {
         // Between taking the GIL and the try that gives it back nothing may throw, not even a StackOverflowError:
         // everything that calls a method is done before, only an array store happens between, and the release path
         // needs less stack than the reserve checked here while nothing is held yet.
-        int[] depth = GIL_DEPTH.get();
+        int[] depth = GilOwnership.scopes();
         PythonScope scope = new PythonScope(this);
         StackReserve.check(RELEASE_RESERVE);
         int state = py.PyGILState_Ensure();

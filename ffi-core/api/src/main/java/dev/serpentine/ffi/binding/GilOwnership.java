@@ -53,6 +53,14 @@ public final class GilOwnership {
         return state;
     }
 
+    /**
+     * This thread's state array, element 0 counting its scopes: for a GIL entry that must do nothing but an array
+     * store between taking the GIL and the {@code try} that releases it.
+     */
+    public static int[] scopes() {
+        return STATE.get();
+    }
+
     /** Whether this thread holds the GIL inside a marked scope. */
     public static boolean holds() {
         return STATE.get()[0] > 0;

@@ -26,7 +26,7 @@ final class FfmInterpreterInit implements InterpreterInit {
         try {
             return (long) H.CALLOC.invokeExact(1L, size);
         } catch (Throwable t) {
-            throw FfmBinding.C.rethrow(t);
+            throw Downcalls.rethrow(t);
         }
     }
 
@@ -35,7 +35,7 @@ final class FfmInterpreterInit implements InterpreterInit {
         try {
             H.FREE.invokeExact(address);
         } catch (Throwable t) {
-            throw FfmBinding.C.rethrow(t);
+            throw Downcalls.rethrow(t);
         }
     }
 
@@ -44,7 +44,7 @@ final class FfmInterpreterInit implements InterpreterInit {
         try {
             H.PyConfig_InitPythonConfig.invokeExact(config);
         } catch (Throwable t) {
-            throw FfmBinding.C.rethrow(t);
+            throw Downcalls.rethrow(t);
         }
     }
 
@@ -53,7 +53,7 @@ final class FfmInterpreterInit implements InterpreterInit {
         try {
             H.PyConfig_InitIsolatedConfig.invokeExact(config);
         } catch (Throwable t) {
-            throw FfmBinding.C.rethrow(t);
+            throw Downcalls.rethrow(t);
         }
     }
 
@@ -65,7 +65,7 @@ final class FfmInterpreterInit implements InterpreterInit {
         try {
             MemorySegment unused = (MemorySegment) H.Py_InitializeFromConfig.invokeExact(into, config);
         } catch (Throwable t) {
-            throw FfmBinding.C.rethrow(t);
+            throw Downcalls.rethrow(t);
         }
     }
 
@@ -74,7 +74,7 @@ final class FfmInterpreterInit implements InterpreterInit {
         try {
             H.PyConfig_Clear.invokeExact(config);
         } catch (Throwable t) {
-            throw FfmBinding.C.rethrow(t);
+            throw Downcalls.rethrow(t);
         }
     }
 
@@ -83,7 +83,7 @@ final class FfmInterpreterInit implements InterpreterInit {
         try {
             return (long) H.PyThreadState_GetUnchecked.invokeExact();
         } catch (Throwable t) {
-            throw FfmBinding.C.rethrow(t);
+            throw Downcalls.rethrow(t);
         }
     }
 
