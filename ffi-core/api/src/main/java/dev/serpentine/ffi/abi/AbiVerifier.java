@@ -29,7 +29,7 @@ public final class AbiVerifier {
 
     private static final String[] INT_KEYS = {"intEncoding", "intSizeOrTag", "intTagSignMask", "intTagCountShift",
             "intDigits", "intDigitBits", "intDigitSize"};
-    private static final String[] DICT_WALK_KEYS = {"dictKeysLayout", "dictKeysIndices", "dictEntrySize",
+    private static final String[] DICT_WALK_KEYS = {"dictValues", "dictKeysLayout", "dictKeysIndices", "dictEntrySize",
             "dictEntryKey", "dictEntryValue", "dictUnicodeEntrySize", "dictUnicodeEntryKey", "dictUnicodeEntryValue",
             "dictValuesItems", "dictValuesSize", "dictValuesOrder", "dictValuesCapacity", "dictKindGeneral",
             "dictKindUnicode", "dictKindSplit", "dictValuesEmbedded", "dictValuesValid"};
@@ -365,6 +365,9 @@ public final class AbiVerifier {
             pointer("PyDictObject.ma_values of a split table" + of, values, 8, "dictValues");
         } else if (nentries >= 0) {
             expect("PyDictObject.ma_values of a combined table" + of, 0L, values, "dictValues");
+        } else if (values != 0) {
+            // an instance dict may be split or not: whatever is there is followed below, so it must be a pointer
+            pointer("PyDictObject.ma_values" + of, values, 8, "dictValues");
         }
         boolean isSplit = values != 0;
         String layoutKey = "dictKeysLayout";
