@@ -145,12 +145,17 @@ public final class LifecycleForks {
         });
         List<URL> jna = new ArrayList<>();
         List<URL> rest = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+        // On the module path the platform's jars are module-path entries, not class-path ones.
+        String entries = System.getProperty("java.class.path") + java.io.File.pathSeparator
+                + System.getProperty("jdk.module.path", "");
+        for (String entry : entries.split(java.io.File.pathSeparator)) {
+            if (entry.isEmpty()) continue;
             URL url = Path.of(entry).toUri().toURL();
+            if (jna.contains(url) || rest.contains(url)) continue;
             (Path.of(entry).getFileName().toString().startsWith("jna") ? jna : rest).add(url);
         }
         ClassLoader jnaLoader = new URLClassLoader(jna.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
-        try (URLClassLoader again = new URLClassLoader(rest.toArray(URL[]::new), jnaLoader)) {
+        try (URLClassLoader again = new SerpentineFirst(rest.toArray(URL[]::new), jnaLoader)) {
             Class<?> runtimeClass = again.loadClass(PythonRuntime.class.getName());
             System.out.println("separateClasses=" + (runtimeClass != PythonRuntime.class));
             Object builder = runtimeClass.getMethod("builder").invoke(null);
@@ -178,6 +183,34 @@ public final class LifecycleForks {
             });
             System.out.println("kept=" + runtimeClass.getMethod("call", taskClass).invoke(second, task));
             System.out.println("firstStillWorks=" + ForkedMain.eval(first, "kept"));
+        }
+    }
+
+    /**
+     * Loads Serpentine's classes itself, before asking its parent: a parent in the JDK's built-in loaders finds a
+     * package of a boot-layer module (the module-path run) in that module, which would hand back the first copy.
+     */
+    private static final class SerpentineFirst extends URLClassLoader {
+
+        SerpentineFirst(URL[] urls, ClassLoader parent) {
+            super(urls, parent);
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            if (!name.startsWith("dev.serpentine.")) return super.loadClass(name, resolve);
+            synchronized (getClassLoadingLock(name)) {
+                Class<?> c = findLoadedClass(name);
+                if (c == null) {
+                    try {
+                        c = findClass(name);
+                    } catch (ClassNotFoundException e) {
+                        return super.loadClass(name, resolve);
+                    }
+                }
+                if (resolve) resolveClass(c);
+                return c;
+            }
         }
     }
 }
