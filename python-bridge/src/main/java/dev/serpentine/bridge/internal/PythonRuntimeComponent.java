@@ -63,7 +63,8 @@ public final class PythonRuntimeComponent {
                     ? System.getProperty(PythonRuntime.INTERPRETER_PROPERTY, "") : config.interpreter();
             CPythonInstallation installation = spec.isBlank()
                     ? EmbeddedCPython.fromClasspath(getClass().getClassLoader()) : CPythonInstallation.locate(spec);
-            if (!abis.isEmpty()) AbiSelector.requireBundleFor(installation.version(), abis);
+            // No refusal here when no ABI bundle fits yet: bundles register their services in any order, and DS
+            // never retries an activation that threw. tryBind waits (logging why) for the bundle that fits.
             // The one place CPython starts in OSGi; after a refresh of the api bundle it adopts the running one.
             running = RunningInterpreter.start(binding, installation);
             tryBind();
