@@ -48,12 +48,30 @@ final class FloatFormat {
             return shortest(Q_MIN - 1 + bq, c, out, pos);
         }
         if (t != 0) {
-            return shortest(Q_MIN, t, out, pos);
+            return t < TINY ? tiny(t, out, pos) : shortest(Q_MIN, t, out, pos);
         }
         out[pos] = '0';
         out[pos + 1] = '.';
         out[pos + 2] = '0';
         return pos + 3;
+    }
+
+    /**
+     * Subnormals this small have an interval so wide (relative to their digits) that the shortest decimal can be two
+     * digits shorter than Schubfach's candidates: find it by rounding the exact value to 1, 2, … digits until one
+     * reads back as the same double (the nearest p-digit decimal, so it is also the closest). Cold and rare.
+     */
+    private static final long TINY = 1 << 12;
+
+    private static int tiny(long t, byte[] out, int pos) {
+        double v = Double.longBitsToDouble(t);
+        java.math.BigDecimal exact = new java.math.BigDecimal(v);
+        for (int p = 1; ; p++) {
+            java.math.BigDecimal d = exact.round(new java.math.MathContext(p, java.math.RoundingMode.HALF_EVEN));
+            if (d.doubleValue() == v) {
+                return layout(d.unscaledValue().longValueExact(), -d.scale(), out, pos);
+            }
+        }
     }
 
     /** v = c·2^q; writes the shortest decimal in v's rounding interval (closest to v, even on ties). */
