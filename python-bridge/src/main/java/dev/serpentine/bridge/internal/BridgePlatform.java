@@ -40,6 +40,11 @@ public final class BridgePlatform implements CodecPlatform {
         return new BridgePlatform(r);
     }
 
+    /** The platform of {@link ActiveRuntime#get()}. */
+    public static CodecPlatform active() {
+        return new BridgePlatform(ActiveRuntime.get());
+    }
+
     @Override
     public CPythonBinding binding() {
         return py;

@@ -3,6 +3,7 @@ package dev.serpentine.bridge.internal;
 import dev.serpentine.bridge.PyRef;
 import dev.serpentine.bridge.json.JsonDecoder;
 import dev.serpentine.bridge.json.JsonEncoder;
+import dev.serpentine.bridge.json.JsonOption;
 import dev.serpentine.bridge.spi.Registration;
 import dev.serpentine.ffi.PythonException;
 import dev.serpentine.ffi.binding.CPythonBinding;
@@ -48,6 +49,10 @@ final class SerpentineModule {
                  PyRef base = python.getAttr(json, "JSONDecodeError")) {
                 python.setAttr(self, "__version__", version());
                 python.setAttr(self, "__doc__", "Serpentine: JSON between the JVM and CPython (an orjson drop-in).");
+                for (JsonOption o : JsonOption.values()) python.setAttr(self, "OPT_" + o.name(), (long) o.bit);
+                // Deprecated no-ops kept by orjson for version 2 callers.
+                python.setAttr(self, "OPT_SERIALIZE_DATACLASS", 0L);
+                python.setAttr(self, "OPT_SERIALIZE_UUID", 0L);
                 long decodeError = CStrings.call(py, NAME + ".JSONDecodeError",
                         n -> py.PyErr_NewException(n, base.address(), 0)); // new, kept
                 if (decodeError == 0) throw runtime.interpreter().error("creating " + NAME + ".JSONDecodeError");

@@ -25,6 +25,16 @@ public interface CodecPlatform {
         return BridgePlatform.of(runtime);
     }
 
+    /**
+     * The platform of the runtime running in this process (for a codec that {@link java.util.ServiceLoader} made,
+     * which has no runtime handed to it).
+     *
+     * @throws dev.serpentine.ffi.InterpreterUnavailableException when no runtime runs
+     */
+    static CodecPlatform active() {
+        return BridgePlatform.active();
+    }
+
     /** The C-API binding of the loaded libpython. */
     CPythonBinding binding();
 

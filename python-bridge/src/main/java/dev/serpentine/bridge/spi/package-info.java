@@ -13,7 +13,7 @@
  */
 // Never imported by the bridge itself: its own import would need the mandatory attribute to match.
 @Export(attribute = {"serpentine=platform", "mandatory:=serpentine"}, substitution = Export.Substitution.NOIMPORT)
-@Version("0.1.0")
+@Version("0.2.0")
 package dev.serpentine.bridge.spi;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,0 +1,241 @@
+package dev.serpentine.serializer;
+
+import java.math.BigInteger;
+
+/**
+ * Shortest round-trip decimal digits of a {@code double} (the digits of Python's {@code repr}), written as ASCII bytes
+ * in orjson's layout: positional for decimal exponents {@code -5 < k <= 16} ({@code 0.00001}, {@code 1e+16} is not),
+ * else scientific with a signed positive exponent ({@code 1e+16}, {@code 1e-7}).
+ *
+ * <p>Our own implementation of the Schubfach method (R. Giulietti, "The Schubfach way to render doubles", 2020): the
+ * rounding interval of the value is scaled by a 126-bit approximation of a power of ten and the shortest decimal in
+ * it is picked, with no loop and no big arithmetic. Written here because JDK 17's {@code Double.toString} is not
+ * shortest and allocates a {@code String}; nothing else on Maven Central writes bytes in this layout.
+ */
+final class FloatFormat {
+
+    private static final int Q_MIN = -1074;
+    private static final long C_MIN = 1L << 52;
+    private static final int K_MIN = -324;
+    private static final int K_MAX = 292;
+    private static final long MASK_63 = (1L << 63) - 1;
+    /** Bigger than every rounded-up 10^-k scaled to [2^125, 2^126): 126 bits as two 63-bit halves. */
+    private static final long[] G = table();
+
+    private FloatFormat() {
+    }
+
+    /** Longest output: sign, 17 digits, "0." and 4 zeros or a point and "e-324". */
+    static final int MAX_LENGTH = 26;
+
+    /**
+     * Writes finite {@code v} into {@code out} at {@code pos} and returns the position after it. {@code out} must have
+     * {@link #MAX_LENGTH} bytes free.
+     */
+    static int write(double v, byte[] out, int pos) {
+        long bits = Double.doubleToRawLongBits(v);
+        if (bits < 0) out[pos++] = '-';
+        long t = bits & (C_MIN - 1);
+        int bq = (int) (bits >>> 52) & 0x7ff;
+        if (bq != 0) {
+            int mq = -Q_MIN + 1 - bq;
+            long c = C_MIN | t;
+            // An integer below 2^53: its own digits are the shortest (every other candidate differs by a whole unit).
+            if (0 < mq && mq < 53) {
+                long f = c >> mq;
+                if (f << mq == c) return layout(f, 0, out, pos);
+            }
+            return shortest(Q_MIN - 1 + bq, c, out, pos);
+        }
+        if (t != 0) {
+            return t < TINY ? tiny(t, out, pos) : shortest(Q_MIN, t, out, pos);
+        }
+        out[pos] = '0';
+        out[pos + 1] = '.';
+        out[pos + 2] = '0';
+        return pos + 3;
+    }
+
+    /**
+     * Subnormals this small have an interval so wide (relative to their digits) that the shortest decimal can be two
+     * digits shorter than Schubfach's candidates: find it by rounding the exact value to 1, 2, … digits until one
+     * reads back as the same double (the nearest p-digit decimal, so it is also the closest). Cold and rare.
+     */
+    private static final long TINY = 1 << 12;
+
+    private static int tiny(long t, byte[] out, int pos) {
+        double v = Double.longBitsToDouble(t);
+        java.math.BigDecimal exact = new java.math.BigDecimal(v);
+        for (int p = 1; ; p++) {
+            java.math.BigDecimal d = exact.round(new java.math.MathContext(p, java.math.RoundingMode.HALF_EVEN));
+            if (d.doubleValue() == v) {
+                return layout(d.unscaledValue().longValueExact(), -d.scale(), out, pos);
+            }
+        }
+    }
+
+    /** v = c·2^q; writes the shortest decimal in v's rounding interval (closest to v, even on ties). */
+    private static int shortest(int q, long c, byte[] out, int pos) {
+        int odd = (int) c & 1;
+        long cb = c << 2;
+        long cbr = cb + 2;
+        long cbl;
+        int k;
+        if (c != C_MIN | q == Q_MIN) {
+            cbl = cb - 2;
+            k = floorLog10Pow2(q);
+        } else {
+            // At a power of two the interval below is half as wide.
+            cbl = cb - 1;
+            k = floorLog10ThreeQuartersPow2(q);
+        }
+        int h = q + floorLog2Pow10(-k) + 2;
+        int i = (k - K_MIN) << 1;
+        long g1 = G[i];
+        long g0 = G[i + 1];
+        long vb = roundOdd(g1, g0, cb << h);
+        long vbl = roundOdd(g1, g0, cbl << h);
+        long vbr = roundOdd(g1, g0, cbr << h);
+        long s = vb >> 2;
+        if (s >= 100) {
+            // Try one digit fewer first: s rounded down to a multiple of ten, and the next one up.
+            long sp10 = 10 * Math.multiplyHigh(s, 115_292_150_460_684_698L << 4);
+            long tp10 = sp10 + 10;
+            boolean upin = vbl + odd <= sp10 << 2;
+            boolean wpin = (tp10 << 2) + odd <= vbr;
+            if (upin != wpin) return layout(upin ? sp10 : tp10, k, out, pos);
+        }
+        long tt = s + 1;
+        boolean uin = vbl + odd <= s << 2;
+        boolean win = (tt << 2) + odd <= vbr;
+        if (uin != win) return layout(uin ? s : tt, k, out, pos);
+        long cmp = vb - (s + tt << 1);
+        return layout(cmp < 0 || cmp == 0 && (s & 1) == 0 ? s : tt, k, out, pos);
+    }
+
+    /** The 126-bit g times cp, scaled down by 2^128, rounded to odd (sticky bit in bit 0). */
+    private static long roundOdd(long g1, long g0, long cp) {
+        long x1 = Math.multiplyHigh(g0, cp);
+        long y0 = g1 * cp;
+        long y1 = Math.multiplyHigh(g1, cp);
+        long z = (y0 >>> 1) + x1;
+        long vbp = y1 + (z >>> 63);
+        return vbp | (z & MASK_63) + MASK_63 >>> 63;
+    }
+
+    /** ⌊log10(2^q)⌋ for |q| ≤ 5456721. */
+    private static int floorLog10Pow2(int q) {
+        return (int) (q * 661_971_961_083L >> 41);
+    }
+
+    /** ⌊log10(3/4 · 2^q)⌋. */
+    private static int floorLog10ThreeQuartersPow2(int q) {
+        return (int) (q * 661_971_961_083L - 274_743_187_321L >> 41);
+    }
+
+    /** ⌊log2(10^e)⌋ for |e| ≤ 1233. */
+    private static int floorLog2Pow10(int e) {
+        return (int) (e * 913_124_641_741L >> 38);
+    }
+
+    /** g(k) = ⌊10^-k · 2^(125 - ⌊log2 10^-k⌋)⌋ + 1 for every k the doubles need, as (high 63 bits, low 63 bits). */
+    private static long[] table() {
+        long[] g = new long[(K_MAX - K_MIN + 1) * 2];
+        BigInteger mask63 = BigInteger.ONE.shiftLeft(63).subtract(BigInteger.ONE);
+        for (int k = K_MIN; k <= K_MAX; k++) {
+            int r = floorLog2Pow10(-k);
+            BigInteger v;
+            if (k <= 0) {
+                v = BigInteger.TEN.pow(-k).shiftLeft(125).shiftRight(r);
+            } else {
+                v = BigInteger.ONE.shiftLeft(125 - r).divide(BigInteger.TEN.pow(k));
+            }
+            v = v.add(BigInteger.ONE);
+            int i = (k - K_MIN) << 1;
+            g[i] = v.shiftRight(63).longValueExact();
+            g[i + 1] = v.and(mask63).longValue();
+        }
+        return g;
+    }
+
+    private static final long[] POW10 = {
+            1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L, 100_000_000L, 1_000_000_000L,
+            10_000_000_000L, 100_000_000_000L, 1_000_000_000_000L, 10_000_000_000_000L, 100_000_000_000_000L,
+            1_000_000_000_000_000L, 10_000_000_000_000_000L, 100_000_000_000_000_000L, 1_000_000_000_000_000_000L};
+
+    /**
+     * Writes f·10^e (f > 0) as orjson lays it out: with n significant digits and the point after position
+     * k = n + e, positional when -5 < k <= 16, else d.ddde±x.
+     */
+    private static int layout(long f, int e, byte[] out, int pos) {
+        while (f % 10 == 0) { // at most 16 rounds; shortest output rarely has trailing zeros beyond an integer's
+            f /= 10;
+            e++;
+        }
+        int n = digitCount(f);
+        int k = n + e;
+        if (k > -5 && k <= 16) {
+            if (k >= n) { // an integer: digits, zeros, ".0"
+                writeDigits(f, n, out, pos);
+                pos += n;
+                for (int z = k - n; z > 0; z--) out[pos++] = '0';
+                out[pos++] = '.';
+                out[pos++] = '0';
+                return pos;
+            }
+            if (k > 0) { // the point inside the digits
+                long high = f / POW10[n - k];
+                writeDigits(high, k, out, pos);
+                pos += k;
+                out[pos++] = '.';
+                writeDigits(f - high * POW10[n - k], n - k, out, pos);
+                return pos + n - k;
+            }
+            out[pos++] = '0';
+            out[pos++] = '.';
+            for (int z = -k; z > 0; z--) out[pos++] = '0';
+            writeDigits(f, n, out, pos);
+            return pos + n;
+        }
+        long first = f / POW10[n - 1];
+        out[pos++] = (byte) ('0' + first);
+        if (n > 1) {
+            out[pos++] = '.';
+            writeDigits(f - first * POW10[n - 1], n - 1, out, pos);
+            pos += n - 1;
+        }
+        out[pos++] = 'e';
+        int x = k - 1;
+        if (x < 0) {
+            out[pos++] = '-';
+            x = -x;
+        } else {
+            out[pos++] = '+';
+        }
+        if (x >= 100) {
+            out[pos++] = (byte) ('0' + x / 100);
+            x %= 100;
+            out[pos++] = (byte) ('0' + x / 10);
+        } else if (x >= 10) {
+            out[pos++] = (byte) ('0' + x / 10);
+        }
+        out[pos++] = (byte) ('0' + x % 10);
+        return pos;
+    }
+
+    /** Number of decimal digits of v > 0. */
+    static int digitCount(long v) {
+        int n = 1;
+        while (n < 19 && v >= POW10[n]) n++;
+        return n;
+    }
+
+    /** The n lowest decimal digits of v (zero-padded) at out[pos…pos+n). */
+    static void writeDigits(long v, int n, byte[] out, int pos) {
+        for (int i = pos + n - 1; i >= pos; i--) {
+            long q = v / 10;
+            out[i] = (byte) ('0' + (v - q * 10));
+            v = q;
+        }
+    }
+}
