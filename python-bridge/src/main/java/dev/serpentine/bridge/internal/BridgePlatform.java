@@ -1,6 +1,7 @@
 package dev.serpentine.bridge.internal;
 
 import dev.serpentine.bridge.PyRef;
+import dev.serpentine.bridge.Python;
 import dev.serpentine.bridge.PythonRuntime;
 import dev.serpentine.bridge.json.JsonDecoder;
 import dev.serpentine.bridge.json.JsonEncoder;
@@ -38,6 +39,15 @@ public final class BridgePlatform implements CodecPlatform {
             throw new IllegalArgumentException("not the bridge's runtime: " + runtime);
         }
         return new BridgePlatform(r);
+    }
+
+    public static CodecPlatform current() {
+        return new BridgePlatform(ActiveRuntime.get());
+    }
+
+    @Override
+    public PyRef adopt(Python python, long newReference) {
+        return ((PythonScope) python).adopt(newReference);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.serpentine.bridge.spi;
 
+import dev.serpentine.bridge.PyRef;
+import dev.serpentine.bridge.Python;
 import dev.serpentine.bridge.PythonRuntime;
 import dev.serpentine.bridge.internal.BridgePlatform;
 import dev.serpentine.bridge.json.JsonDecoder;
@@ -23,6 +25,14 @@ public interface CodecPlatform {
     /** The platform of {@code runtime} (the {@code PythonRuntime} service a codec component references). */
     static CodecPlatform of(PythonRuntime runtime) {
         return BridgePlatform.of(runtime);
+    }
+
+    /**
+     * The platform of the runtime attached to the interpreter now: for a codec that {@code ServiceLoader} made, which
+     * is given no runtime. Throws {@code InterpreterUnavailableException} when none is attached.
+     */
+    static CodecPlatform current() {
+        return BridgePlatform.current();
     }
 
     /** The C-API binding of the loaded libpython. */
@@ -49,6 +59,9 @@ public interface CodecPlatform {
 
     /** Adds {@code serpentine.<name>(<parameter>, /)} ({@code METH_O}); replaced in place like the fastcall kind. */
     Registration addFunction(String name, String parameter, String doc, OneArgFunction body);
+
+    /** A handle owning {@code newReference} (stolen; not 0), for a codec's Java entry points ({@code python}'s task). */
+    PyRef adopt(Python python, long newReference);
 
     // --- raising Python exceptions (GIL held) ------------------------------------------------------------------
 
