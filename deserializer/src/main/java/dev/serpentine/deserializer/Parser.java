@@ -398,10 +398,10 @@ final class Parser {
                         p += 6;
                         if (cp >= 0xDC00 && cp <= 0xDFFF) throw Failure.at("invalid high surrogate in string", escape);
                         if (cp >= 0xD800 && cp <= 0xDBFF) {
-                            if (p + 1 >= len || b[p] != '\\' || b[p + 1] != 'u') {
-                                if (p + 1 >= len) throw Failure.at(Failure.END, len);
-                                throw Failure.at("no low surrogate in string", escape);
-                            }
+                            if (p >= len) throw Failure.at(Failure.END, len);
+                            if (b[p] != '\\') throw Failure.at("no low surrogate in string", escape);
+                            if (p + 1 >= len) throw Failure.at(Failure.END, len);
+                            if (b[p + 1] != 'u') throw Failure.at("no low surrogate in string", escape);
                             int low = hex4(p + 2, p);
                             if (low < 0xDC00 || low > 0xDFFF) throw Failure.at("invalid low surrogate in string", p);
                             cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);

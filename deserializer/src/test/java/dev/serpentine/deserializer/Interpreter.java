@@ -23,7 +23,23 @@ final class Interpreter {
                 + "        r = f()\n"
                 + "    except BaseException as e:\n"
                 + "        return type(e).__name__ + '|' + str(e)\n"
-                + "    return 'ok|' + repr(r)\n");
+                + "    return 'ok|' + repr(r)\n"
+                + "sys.setrecursionlimit(5000)\n");  // json.loads, the oracle, recurses once per nesting level
+        exec(resource("checks.py"));
+    }
+
+    static String resource(String name) {
+        try (java.io.InputStream in = Interpreter.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Runs {@code call} (an expression giving a list of mismatches) and fails listing them unless it is empty. */
+    static void noMismatches(String call) {
+        String bad = (String) eval("'\\n'.join(" + call + ")");
+        if (!bad.isEmpty()) org.junit.jupiter.api.Assertions.fail("mismatches in " + call + ":\n" + bad);
     }
 
     private Interpreter() {
