@@ -432,3 +432,121 @@ def check_type_errors():
     if got != ('ok', [1]):
         bad.append('memoryview of ints: %r' % (got,))
     return bad
+
+
+# --- corpora, references, memory, re-entrancy ----------------------------------------------------------------------
+
+def check_corpus(path):
+    with open(path, 'rb') as f:
+        doc = f.read()
+    bad = []
+    want = json.loads(doc)
+    for label, obj in [('bytes', doc), ('bytearray', bytearray(doc)), ('memoryview', memoryview(doc)),
+                       ('str', doc.decode('utf-8'))]:
+        got = serpentine.loads(obj)
+        if not same(got, want):
+            bad.append('%s of %s differs from json.loads' % (label, path))
+    return bad
+
+
+def refcounts():
+    """Inputs, results and their members hold exactly the references they should; errors leave none behind."""
+    bad = []
+    doc = b'{"refcount_key_a": [1000000, "a long enough string", 2.5, {"x": 12345678901}], "b": null}'
+    before = sys.getrefcount(doc)
+    r = serpentine.loads(doc)
+    if sys.getrefcount(doc) != before:
+        bad.append('the input gained references')
+    if sys.getrefcount(r) != 2:
+        bad.append('result: %d' % sys.getrefcount(r))
+    def counts(value):  # the same walk over ours and json.loads's result: the same counts
+        inner = value['refcount_key_a']
+        return [sys.getrefcount(v) for v in (inner, inner[0], inner[1], inner[2], inner[3], inner[3]['x'])]
+
+    if counts(r) != counts(json.loads(doc)):
+        bad.append('member references %r, json.loads %r' % (counts(r), counts(json.loads(doc))))
+    key = next(iter(r))
+    again = serpentine.loads(doc)
+    if next(iter(again)) is not key:
+        bad.append('a short key is not the cached str')
+    long_key = 'k' * 70
+    d1 = serpentine.loads(json.dumps({long_key: 1}))
+    d2 = json.loads(json.dumps({long_key: 1}))
+    if sys.getrefcount(next(iter(d1))) != sys.getrefcount(next(iter(d2))):
+        bad.append('a long key: %d' % sys.getrefcount(next(iter(d1))))
+    for text in ('[1, 2, "x", {"a": [', '{"a": 1, "b": [1, 2, 3], }', '[' * 2000, '["\\ud800"]', '[1e999]'):
+        before = sys.getrefcount(text)
+        try:
+            serpentine.loads(text)
+            bad.append('%r was accepted' % text[:20])
+        except serpentine.JSONDecodeError as e:
+            if e.doc is not text:
+                bad.append('doc is not the input str')
+            del e
+        if sys.getrefcount(text) != before:
+            bad.append('%r: input references %d -> %d' % (text[:20], before, sys.getrefcount(text)))
+    return bad
+
+
+def growth(rounds):
+    """Traced memory after many rounds of valid and invalid documents stays where it was after the first few."""
+    import tracemalloc
+    docs = [b'{"a": [1, 2.5, "x", null, true, {"b": "\\u00e9\\ud83d\\ude00"}], "c": 18446744073709551615}',
+            '{"é": ["€", "😀", 123456789, -0.0]}', bytearray(b'[{"k": 1}, {"k": 2}]'), memoryview(b'[1,2,3]')[::2],
+            b'[1, 2, "x", {"a": [', '{"a": 1,}', b'\xff', '', b'[' * 1100, 7, '"\\ud800"', b'{"' + b'q' * 80 + b'": [1.5e300]}']
+
+    def run():
+        for d in docs:
+            try:
+                serpentine.loads(d)
+            except serpentine.JSONDecodeError:
+                pass
+
+    for _ in range(50):
+        run()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        start = tracemalloc.get_traced_memory()[0]
+        for _ in range(rounds):
+            run()
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - start
+    finally:
+        tracemalloc.stop()
+    return [] if grown < 16384 else ['traced memory grew by %d bytes over %d rounds' % (grown, rounds)]
+
+
+def reentrancy():
+    """A __del__ that runs inside loads (a collection triggered by a container allocation) and calls loads itself."""
+    inner = []
+
+    class Cycle:
+        def __del__(self):
+            inner.append(serpentine.loads(b'{"nested": [1, {"k": "v"}], "a": 2}'))
+            try:
+                serpentine.loads(b'[1,]')
+            except serpentine.JSONDecodeError as e:
+                inner.append(e.msg)
+
+    doc = json.dumps({'a': [{'a': [i, {'a': str(i)}]} for i in range(3000)]}).encode()
+    old = gc.get_threshold()
+    gc.set_threshold(1, 1, 1)
+    try:
+        for _ in range(200):
+            c = Cycle()
+            c.self = c
+            del c
+            got = serpentine.loads(doc)
+    finally:
+        gc.set_threshold(*old)
+        gc.collect()
+    bad = []
+    if not same(got, json.loads(doc)):
+        bad.append('the outer result differs')
+    if len(inner) < 2:
+        bad.append('no __del__ ran inside loads (%d)' % len(inner))
+    for v in inner:
+        if v != {'nested': [1, {'k': 'v'}], 'a': 2} and v != 'trailing comma is not allowed':
+            bad.append('inner: %r' % (v,))
+    return bad
