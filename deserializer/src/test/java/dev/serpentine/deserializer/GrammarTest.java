@@ -86,7 +86,7 @@ class GrammarTest {
                 Object same = Interpreter.RUNTIME.call(python -> {
                     try (PyRef v = ((Decode) input[1]).decode(python); PyRef main = python.importModule("__main__")) {
                         python.setAttr(main, "_java_value", v);
-                        try (PyRef r = python.eval("same(_java_value, contract_numbers(json.loads(VALID[" + i + "])))")) {
+                        try (PyRef r = python.eval("same(_java_value, oracle(VALID[" + i + "]))")) {
                             return python.toJava(r);
                         }
                     }

