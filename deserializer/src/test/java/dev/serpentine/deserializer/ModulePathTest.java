@@ -25,8 +25,11 @@ class ModulePathTest {
             assertEquals("dev.serpentine.deserializer", Deserializer.class.getModule().getName());
             assertEquals("ch.randelshofer.fastdoubleparser", JsonDoubleParser.class.getModule().getName());
             assertFalse(Deserializer.class.getModule().getDescriptor().exports().iterator().hasNext(), "exports nothing");
+            assertTrue(Deserializer.class.getModule().getDescriptor().provides().stream().anyMatch(
+                    p -> p.service().equals(JsonDecoder.class.getName()) && p.providers().contains(Deserializer.class.getName())));
+        } else {
+            assertTrue(ServiceLoader.load(JsonDecoder.class).stream().anyMatch(p -> p.type() == Deserializer.class));
         }
-        assertTrue(ServiceLoader.load(JsonDecoder.class).stream().anyMatch(p -> p.type() == Deserializer.class));
         assertEquals("ok|[0.1, 1e+300, 2.5e-308]", Interpreter.outcome("serpentine.loads('[0.1, 1e300, 2.5e-308]')"));
         Object same = Interpreter.RUNTIME.call(python -> {
             try (var v = Json.loads(python, "[0.1,1e300]".getBytes(StandardCharsets.UTF_8));
