@@ -1,6 +1,7 @@
 package dev.serpentine.bridge.internal;
 
 import dev.serpentine.bridge.PyRef;
+import dev.serpentine.bridge.Python;
 import dev.serpentine.bridge.PythonRuntime;
 import dev.serpentine.bridge.json.JsonDecoder;
 import dev.serpentine.bridge.json.JsonEncoder;
@@ -43,6 +44,11 @@ public final class BridgePlatform implements CodecPlatform {
     /** The platform of {@link ActiveRuntime#get()}. */
     public static CodecPlatform active() {
         return new BridgePlatform(ActiveRuntime.get());
+    }
+
+    @Override
+    public PyRef adopt(Python python, long newReference) {
+        return ((PythonScope) python).adopt(newReference);
     }
 
     @Override

@@ -308,6 +308,12 @@ final class PythonScope implements Python {
         }
     }
 
+    /** A handle owning a new reference (a codec's result). */
+    PyRef adopt(long newReference) {
+        check();
+        return refs.adopt(newReference);
+    }
+
     /** A new handle on a borrowed reference (C-API results documented as borrowed). */
     PyRef borrowed(long address) {
         check();

@@ -1,5 +1,7 @@
 package dev.serpentine.bridge.spi;
 
+import dev.serpentine.bridge.PyRef;
+import dev.serpentine.bridge.Python;
 import dev.serpentine.bridge.PythonRuntime;
 import dev.serpentine.bridge.internal.BridgePlatform;
 import dev.serpentine.bridge.json.JsonDecoder;
@@ -59,6 +61,9 @@ public interface CodecPlatform {
 
     /** Adds {@code serpentine.<name>(<parameter>, /)} ({@code METH_O}); replaced in place like the fastcall kind. */
     Registration addFunction(String name, String parameter, String doc, OneArgFunction body);
+
+    /** A handle owning {@code newReference} (stolen; not 0), for a codec's Java entry points ({@code python}'s task). */
+    PyRef adopt(Python python, long newReference);
 
     // --- raising Python exceptions (GIL held) ------------------------------------------------------------------
 
