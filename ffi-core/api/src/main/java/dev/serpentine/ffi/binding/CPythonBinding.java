@@ -70,7 +70,7 @@ public interface CPythonBinding {
      * (the JDK's {@code libjsig}, when preloaded, interposes the one Python's modules call). {@code act} and
      * {@code oldact} point to {@code struct sigaction} or are 0; 0, or -1 with {@code errno} set.
      */
-    @CFunction(critical = true) // one system call; takes no lock and runs no Python code
+    @CFunction // called a few times per process: not worth arguing critical
     int sigaction(int signum, long act, long oldact);
 
     // --- lifecycle and threads -------------------------------------------------------------------------------
