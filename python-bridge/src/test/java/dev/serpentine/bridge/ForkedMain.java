@@ -29,8 +29,8 @@ public final class ForkedMain {
         switch (args[0]) {
             case "bad-paths" -> badPaths(List.of(args).subList(1, args.length));
             case "unsupported" -> unsupported(args[1]);
-            case "faulthandler" -> faulthandler(false);
-            case "faulthandler-control" -> faulthandler(true);
+            case "faulthandler" -> faulthandler();
+            case "signals" -> signals();
             case "shutdown" -> shutdown(args[1]);
             case "saturate" -> saturate();
             case "rebind-while-submitting" -> rebindWhileSubmitting();
@@ -97,21 +97,100 @@ public final class ForkedMain {
 
     /**
      * With PYTHONFAULTHANDLER/PYTHONDEVMODE in the environment (set by the test): faulthandler stays off, and
-     * JIT-compiled code whose null checks are implicit (SIGSEGV, handled by the JVM) keeps working. The control
-     * turns faulthandler on from Python, which must kill the JVM at the first such NullPointerException.
+     * JIT-compiled code whose null checks are implicit (SIGSEGV, handled by the JVM) keeps working.
      */
-    private static void faulthandler(boolean control) {
+    private static void faulthandler() {
         PythonRuntime rt = configured().start();
         System.out.println("faulthandler=" + eval(rt, "__import__('faulthandler').is_enabled()"));
         System.out.println("devmode=" + eval(rt, "__import__('sys').flags.dev_mode"));
-        if (control) {
-            rt.call(python -> {
-                python.exec("import faulthandler; faulthandler.enable()");
-                return null;
-            });
-            System.out.println("control=faulthandler enabled");
+        System.out.println("npes=" + implicitNullChecks());
+        System.out.println("after=" + eval(rt, "6 * 7"));
+    }
+
+    /**
+     * Python code reaches for the JVM's signals the ways a library or pytest does: faulthandler.enable(), then
+     * signal.signal, faulthandler.register, pthread_sigmask and siginterrupt on the JVM's signals, each answer
+     * printed; then JIT-compiled implicit null checks (SIGSEGV, handled by the JVM) must keep working. Run with and
+     * without the JDK's libjsig preloaded (the test sets LD_PRELOAD).
+     */
+    private static void signals() {
+        PythonRuntime rt = configured().start();
+        String report = rt.call(python -> {
+            python.exec(SIGNAL_PROBES);
+            try (PyRef r = python.eval("_signal_report()")) {
+                return (String) python.toJava(r);
+            }
+        });
+        System.out.println(report);
+        System.out.println("npes=" + implicitNullChecks());
+        // Enabled again from another thread; a method not yet compiled (C2 turns a null check that trapped too often
+        // into an explicit one) traps afresh.
+        Thread other = new Thread(() -> rt.call(python -> {
+            python.exec("import faulthandler; faulthandler.disable(); faulthandler.enable(all_threads=False)");
+            return null;
+        }));
+        other.start();
+        try {
+            other.join();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
         }
-        System.out.flush();
+        int[] array = new int[5];
+        long sum = 0;
+        for (int i = 0; i < 200_000; i++) sum += width(array);
+        int npes = 0;
+        for (int i = 0; i < 20_000; i++) {
+            try {
+                sum += width(null);
+            } catch (NullPointerException e) {
+                npes++;
+            }
+        }
+        System.out.println("npes.again=" + npes + " (" + sum + ")");
+        System.out.println("after=" + eval(rt, "str((__import__('faulthandler').is_enabled(), 6 * 7))"));
+    }
+
+    private static final String SIGNAL_PROBES = """
+            import faulthandler, signal, _signal, sys
+
+            def _answer(f, *args):
+                try:
+                    f(*args)
+                    return 'ok'
+                except (ValueError, RuntimeError, OSError) as e:
+                    return type(e).__name__ + ('(JVM)' if 'belongs to the JVM' in str(e) else '(' + str(e) + ')')
+
+            def _signal_report():
+                out = []
+                faulthandler.enable()
+                out.append('enabled=%s' % faulthandler.is_enabled())
+                handler = lambda n, f: None
+                before = sys.getrefcount(handler)
+                for name in ('SIGSEGV', 'SIGBUS', 'SIGFPE', 'SIGILL', 'SIGPIPE', 'SIGUSR2', 'SIGQUIT'):
+                    n = getattr(signal, name)
+                    out.append('signal.%s=%s' % (name, _answer(signal.signal, n, handler)))
+                    out.append('_signal.%s=%s' % (name, _answer(_signal.signal, int(n), int(signal.SIG_DFL))))
+                    out.append('siginterrupt.%s=%s' % (name, _answer(signal.siginterrupt, n, True)))
+                for _ in range(100):
+                    _answer(signal.signal, signal.SIGSEGV, handler)
+                out.append('refcount.delta=%d' % (sys.getrefcount(handler) - before))
+                out.append('register.SIGUSR2=%s' % _answer(faulthandler.register, signal.SIGUSR2))
+                out.append('register.SIGPIPE=%s' % _answer(faulthandler.register, signal.SIGPIPE))
+                faulthandler.unregister(signal.SIGPIPE)
+                out.append('register.SIGUSR1=%s' % _answer(faulthandler.register, signal.SIGUSR1))
+                faulthandler.unregister(signal.SIGUSR1)
+                out.append('block.SIGSEGV=%s' % _answer(signal.pthread_sigmask, signal.SIG_BLOCK, iter([signal.SIGSEGV])))
+                out.append('setmask.SIGUSR2=%s' % _answer(signal.pthread_sigmask, signal.SIG_SETMASK, [signal.SIGUSR2]))
+                out.append('blocked=%s' % sorted(int(s) for s in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+                                                 if s in (signal.SIGSEGV, signal.SIGUSR2)))
+                out.append('unblock.SIGSEGV=%s' % _answer(signal.pthread_sigmask, signal.SIG_UNBLOCK, [signal.SIGSEGV]))
+                out.append('signal.SIGUSR1.main=%s' % _answer(signal.signal, signal.SIGUSR1, signal.SIG_DFL))
+                out.append('wrapped=%s' % ((signal.signal.__name__, faulthandler.enable.__name__),))
+                return '\\n'.join(out)
+            """;
+
+    /** Warms a method until C2 compiles it with an implicit null check, then passes null: NPEs caught. */
+    private static String implicitNullChecks() {
         int[] array = new int[3];
         long sum = 0;
         for (int i = 0; i < 200_000; i++) sum += length(array); // C2 compiles length() with an implicit null check
@@ -123,11 +202,14 @@ public final class ForkedMain {
                 npes++;
             }
         }
-        System.out.println("npes=" + npes + " (" + sum + ")");
-        System.out.println("after=" + eval(rt, "6 * 7"));
+        return npes + " (" + sum + ")";
     }
 
     private static int length(int[] a) {
+        return a.length;
+    }
+
+    private static int width(int[] a) {
         return a.length;
     }
 

@@ -70,6 +70,7 @@ final class SerpentineModule {
                     SerpentineModule::dumps).setIn(m, "dumps");
             PythonFunction.oneArg(py, NAME, "loads", "loads(obj, /)\n--\n\nDeserialize JSON to Python objects.",
                     SerpentineModule::loads).setIn(m, "loads");
+            JvmSignals.guard(runtime.interpreter(), python, m); // before any user code can run
             if (py.PyDict_SetItemString(py.PyImport_GetModuleDict(), name, m) != 0) { // borrowed modules dict
                 throw runtime.interpreter().error("registering module " + NAME);
             }

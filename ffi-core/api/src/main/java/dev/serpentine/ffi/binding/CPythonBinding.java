@@ -57,6 +57,22 @@ public interface CPythonBinding {
     /** libc {@code unsetenv(name)}. */
     void unsetenv(String name);
 
+    /**
+     * {@code dlsym(RTLD_DEFAULT, name)}: a symbol anywhere in the process's global scope (the JVM, preloaded
+     * libraries such as the JDK's {@code libjsig}), or 0. Callable before libpython is loaded.
+     */
+    long processSymbol(String name);
+
+    // --- libc, reached through libpython's dependencies ------------------------------------------------------
+
+    /**
+     * libc's {@code sigaction}, bound through libpython's dependencies: the C library's own, never an interposed one
+     * (the JDK's {@code libjsig}, when preloaded, interposes the one Python's modules call). {@code act} and
+     * {@code oldact} point to {@code struct sigaction} or are 0; 0, or -1 with {@code errno} set.
+     */
+    @CFunction // called a few times per process: not worth arguing critical
+    int sigaction(int signum, long act, long oldact);
+
     // --- lifecycle and threads -------------------------------------------------------------------------------
 
     @CFunction

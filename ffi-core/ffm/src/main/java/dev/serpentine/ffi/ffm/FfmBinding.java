@@ -76,6 +76,11 @@ public final class FfmBinding extends FfmCApi {
     }
 
     @Override
+    public long processSymbol(String name) {
+        return Libraries.processSymbol(name);
+    }
+
+    @Override
     public long upcallStubFastcall(PyCFunctionFastTarget target) {
         return Upcalls.stubFastcall(target);
     }

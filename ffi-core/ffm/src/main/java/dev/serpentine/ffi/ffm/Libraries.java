@@ -92,6 +92,11 @@ final class Libraries {
         return dlsym(lib, name);
     }
 
+    /** {@code dlsym(RTLD_DEFAULT, name)}: the process's global scope. */
+    static long processSymbol(String name) {
+        return dlsym(MemorySegment.NULL, name);
+    }
+
     private static long dlsym(MemorySegment lib, String name) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment s = (MemorySegment) DLSYM.invokeExact(lib, arena.allocateFrom(name));

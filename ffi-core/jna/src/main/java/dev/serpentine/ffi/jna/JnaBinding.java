@@ -119,6 +119,15 @@ public final class JnaBinding extends JnaCApi {
     }
 
     @Override
+    public long processSymbol(String name) {
+        try { // JNA's process library is dlopen(NULL): the global scope, as RTLD_DEFAULT
+            return Pointer.nativeValue(NativeLibrary.getProcess().getGlobalVariableAddress(name));
+        } catch (UnsatisfiedLinkError e) {
+            return 0;
+        }
+    }
+
+    @Override
     public long upcallStubFastcall(PyCFunctionFastTarget target) {
         return Upcalls.stubFastcall(target);
     }

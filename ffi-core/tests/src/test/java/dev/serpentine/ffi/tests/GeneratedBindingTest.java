@@ -65,7 +65,18 @@ class GeneratedBindingTest {
             assertTrue(names.contains(required), required + " is not a @CFunction of CPythonBinding");
         }
         assertTrue(interfaceMethods(false).stream().map(Method::getName).toList()
-                .containsAll(List.of("load", "symbol", "memory", "setenv", "upcallStub")));
+                .containsAll(List.of("load", "symbol", "memory", "setenv", "processSymbol", "upcallStub")));
+    }
+
+    /** The process's global scope holds libc and the JVM, and libjsig's symbol exactly when it is preloaded. */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void processSymbolSearchesTheGlobalScope(CPythonBinding backend) {
+        assertNotEquals(0L, backend.processSymbol("dlsym"));
+        assertNotEquals(0L, backend.processSymbol("JNI_CreateJavaVM"));
+        boolean libjsig = String.valueOf(System.getenv("LD_PRELOAD")).contains("libjsig");
+        assertEquals(libjsig, backend.processSymbol("JVM_get_signal_action") != 0);
+        assertEquals(0L, backend.processSymbol("serpentine_no_such_symbol"));
     }
 
     @ParameterizedTest
