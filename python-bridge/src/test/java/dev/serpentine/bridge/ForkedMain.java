@@ -38,6 +38,7 @@ public final class ForkedMain {
             case "submit-shutdown-race" -> submitShutdownRace(Integer.parseInt(args[1]));
             case "subinterpreter" -> subinterpreter();
             case "deep-reentry" -> deepReentry(Long.parseLong(args[1]));
+            case "deep-stack" -> deepStack(Long.parseLong(args[1]));
             default -> ForkedGilPaths.run(args);
         }
         System.out.println("end=reached");
@@ -500,6 +501,61 @@ public final class ForkedMain {
             overflow = e.pythonType() + ": " + e.pythonMessage();
         }
         System.out.println("javaRecursion=" + overflow);
+        System.out.println("afterwards=" + eval(rt, "6 * 7"));
+    }
+
+    /**
+     * Deep recursion in Python on a thread of the given stack size: each reproducer prints how it ended (a result,
+     * or the Python exception's type), never a dead JVM.
+     */
+    private static void deepStack(long stackSize) throws Exception {
+        PythonRuntime rt = configured().start();
+        rt.call(python -> {
+            python.exec("""
+                    import json, serpentine
+                    def _upcall_at_the_bottom(n):
+                        serpentine.abi_info()
+                        return list(map(_upcall_at_the_bottom, [n + 1]))
+                    def _python_depth(n):
+                        try:
+                            return _python_depth(n + 1)
+                        except RecursionError:
+                            return n
+                    def _nested(depth):
+                        x = []
+                        for _ in range(depth):
+                            x = [x]
+                        return x
+                    def _ended(code):
+                        try:
+                            eval(code)
+                            return 'ok'
+                        except RecursionError:
+                            return 'RecursionError'
+                    """);
+            return null;
+        });
+        String[][] cases = {
+                {"upcallAtTheBottom", "_ended('_upcall_at_the_bottom(0)')"},
+                {"loads", "_ended('json.loads(\"[\" * 8000 + \"]\" * 8000)')"},
+                {"dumps", "_ended('json.dumps(_nested(6000))')"},
+                {"repr", "_ended('repr(_nested(8000))')"},
+                {"pythonDepth", "_python_depth(0)"},
+        };
+        for (String[] c : cases) {
+            Object[] out = new Object[1];
+            Thread t = new Thread(null, () -> {
+                try {
+                    out[0] = eval(rt, c[1]);
+                } catch (Throwable e) {
+                    out[0] = e.toString();
+                }
+            }, "deep", stackSize);
+            t.start();
+            t.join(120_000);
+            System.out.println(c[0] + "=" + out[0]);
+            System.out.flush();
+        }
         System.out.println("afterwards=" + eval(rt, "6 * 7"));
     }
 }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -391,6 +392,26 @@ class GilTest {
                 }
             }
             assertTrue(r.value("javaRecursion").startsWith("RuntimeError: java.lang.StackOverflowError"), r.toString());
+            assertEquals("42", r.value("afterwards"), r.toString());
+        }
+    }
+
+    /**
+     * Issue 8, items 2 and 5: Python recursing deep on a Java thread, in pure Python, in C ({@code json}, {@code repr})
+     * and with an upcall at the bottom, ends in {@code RecursionError}, never a dead JVM, on 1 MB (the JVM's
+     * default) and 256 KB stacks. CPython sizes its limits for 8 MB; the bridge narrows them to the thread.
+     */
+    @Test
+    void deepPythonRecursionOnSmallJavaStacksIsARecursionError() throws Exception {
+        for (String stack : List.of("1048576", "262144")) {
+            Fork.Result r = Fork.run(List.of("-XX:-CreateCoredumpOnCrash", "-XX:ErrorFile=/dev/null"), Map.of(), 180,
+                    "deep-stack", stack);
+            assertEquals(0, r.exitCode(), stack + ": " + r);
+            assertEquals("RecursionError", r.value("upcallAtTheBottom"), stack + ": " + r);
+            for (String c : List.of("loads", "dumps", "repr")) {
+                assertTrue(Set.of("ok", "RecursionError").contains(r.value(c)), stack + " " + c + ": " + r);
+            }
+            assertTrue(Integer.parseInt(r.value("pythonDepth")) >= 50, stack + ": " + r);
             assertEquals("42", r.value("afterwards"), r.toString());
         }
     }

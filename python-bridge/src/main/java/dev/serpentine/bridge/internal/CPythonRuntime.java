@@ -10,6 +10,7 @@ import dev.serpentine.ffi.InterpreterUnavailableException;
 import dev.serpentine.ffi.PythonException;
 import dev.serpentine.ffi.PythonVersion;
 import dev.serpentine.ffi.SerpentineException;
+import dev.serpentine.ffi.abi.AbiLayout;
 import dev.serpentine.ffi.abi.AbiSelector;
 import dev.serpentine.ffi.abi.CPythonAbi;
 import dev.serpentine.ffi.binding.CPythonBinding;
@@ -63,7 +64,7 @@ public final class CPythonRuntime implements PythonRuntime {
         this.py = interpreter.binding();
         this.views = views;
         synchronized (CPythonRuntime.class) {
-            if (references == null) references = new References(py);
+            if (references == null) references = new References(py, views.abi().layout());
             this.refs = references;
             if (binding == null) binding = py;
         }
@@ -257,10 +258,14 @@ public final class CPythonRuntime implements PythonRuntime {
         // needs less stack than the reserve checked here while nothing is held yet.
         int[] depth = GilOwnership.scopes();
         PythonScope scope = new PythonScope(this);
+        boolean outermost = depth[0] == 0;
+        AbiLayout layout = views.abi().layout();
         StackReserve.check(RELEASE_RESERVE);
         int state = py.PyGILState_Ensure();
         depth[0]++;
+        long[] budget = null;
         try {
+            if (outermost) budget = StackBudget.enter(py, layout);
             refs.drain();
             GilOwnership.releaseDeferred();
             return task.call(scope);
@@ -269,14 +274,18 @@ public final class CPythonRuntime implements PythonRuntime {
         } catch (Exception e) {
             throw new SerpentineException("a GIL task failed: " + e, e);
         } finally {
-            depth[0]--;
-            scope.open = false;
-            py.PyGILState_Release(state);
+            try {
+                if (budget != null) StackBudget.exit(py, budget);
+            } finally {
+                depth[0]--;
+                scope.open = false;
+                py.PyGILState_Release(state);
+            }
         }
     }
 
     /** Frames of {@link StackReserve} checked before the GIL is taken: deeper than the release path. */
-    private static final int RELEASE_RESERVE = 8;
+    private static final int RELEASE_RESERVE = 16;
     /** Frames checked before a virtual thread takes {@link #VIRTUAL_GATE}: deeper than its unlock path. */
     private static final int GATE_RESERVE = 16;
 

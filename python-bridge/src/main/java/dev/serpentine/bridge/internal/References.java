@@ -1,6 +1,7 @@
 package dev.serpentine.bridge.internal;
 
 import dev.serpentine.bridge.PyRef;
+import dev.serpentine.ffi.abi.AbiLayout;
 import dev.serpentine.ffi.binding.CPythonBinding;
 import dev.serpentine.ffi.binding.StackReserve;
 
@@ -23,15 +24,18 @@ public final class References {
     });
 
     /** Frames of {@link StackReserve} checked before the GIL is taken: deeper than the release path. */
-    private static final int RELEASE_RESERVE = 8;
+    private static final int RELEASE_RESERVE = 16;
 
     private final CPythonBinding py;
+    /** The bound layout's facts for {@link StackBudget}: a {@code __del__} run here gets this thread's limits too. */
+    private final AbiLayout layout;
     private final ConcurrentLinkedQueue<Long> pending = new ConcurrentLinkedQueue<>();
     private final AtomicLong live = new AtomicLong();
     private final AtomicBoolean draining = new AtomicBoolean();
 
-    References(CPythonBinding py) {
+    References(CPythonBinding py, AbiLayout layout) {
         this.py = py;
+        this.layout = layout;
     }
 
     /** Takes ownership of a new reference. */
@@ -86,11 +90,17 @@ public final class References {
         } else {
             StackReserve.check(RELEASE_RESERVE); // an overflow after the Ensure must not skip the Release
             int state = py.PyGILState_Ensure();
+            long[] budget = null;
             try {
+                budget = StackBudget.enter(py, layout);
                 py.Py_DecRef(address);
                 drain();
             } finally {
-                py.PyGILState_Release(state);
+                try {
+                    if (budget != null) StackBudget.exit(py, budget);
+                } finally {
+                    py.PyGILState_Release(state);
+                }
             }
         }
     }

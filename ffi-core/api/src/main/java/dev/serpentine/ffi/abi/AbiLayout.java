@@ -30,6 +30,19 @@ public final class AbiLayout {
         LOG2_ORDER_AFTER_VALUES
     }
 
+    /**
+     * How this version keeps Python's C stack within bounds, which the bridge narrows to the thread's real stack
+     * (CPython assumes 8 MB; a Java thread has 1 MB).
+     */
+    public enum StackGuard {
+        /** 3.9/3.10: {@code PyThreadState.recursion_depth} counts up to the interpreter's recursion limit. */
+        DEPTH,
+        /** 3.11: {@code recursion_remaining}; 3.12/3.13: {@code c_recursion_remaining}: counts down to 0. */
+        REMAINING,
+        /** 3.14: CPython compares the stack pointer with limits that {@code PyUnstable_ThreadState_SetStackProtection} sets. */
+        STACK_PROTECTION
+    }
+
     public final String tag;
 
     // object header and type objects
@@ -131,6 +144,16 @@ public final class AbiLayout {
     public final int dictValuesEmbedded;
     public final int dictValuesValid;
 
+    // thread state: the C recursion guard
+    public final StackGuard stackGuard;
+    /** {@link StackGuard#DEPTH} and {@link StackGuard#REMAINING} only (else -1): the counter's offset in {@code PyThreadState}. */
+    public final int stackGuardCounter;
+    /**
+     * Counter kinds only (else -1): the most C stack one counted level takes, measured with margin (a Python call
+     * through C on 3.9–3.11; one C unit on 3.12/3.13, where an evaluation frame counts two).
+     */
+    public final int stackGuardUnitBytes;
+
     private final Map<String, String> facts;
 
     private AbiLayout(String tag, Properties p) {
@@ -210,6 +233,10 @@ public final class AbiLayout {
         dictValuesCapacity = r.i("dictValuesCapacity", after);
         dictValuesEmbedded = r.i("dictValuesEmbedded", after);
         dictValuesValid = r.i("dictValuesValid", after);
+        stackGuard = StackGuard.valueOf(r.s("stackGuard"));
+        boolean counted = stackGuard != StackGuard.STACK_PROTECTION;
+        stackGuardCounter = r.i("stackGuardCounter", counted);
+        stackGuardUnitBytes = r.i("stackGuardUnitBytes", counted);
         facts = Collections.unmodifiableMap(r.read);
         for (String key : p.stringPropertyNames()) {
             if (!key.startsWith("abi.") && !key.startsWith("bundle.") && !facts.containsKey(key)) {

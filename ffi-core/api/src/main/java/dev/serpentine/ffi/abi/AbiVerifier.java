@@ -101,7 +101,57 @@ public final class AbiVerifier {
         checkContainers();
         checkMemoryview();
         checkDicts();
+        checkStackGuard();
         return v;
+    }
+
+    /**
+     * {@code Py_EnterRecursiveCall} moves exactly the declared counter of the thread state by one, and Leave moves it
+     * back; on 3.14, which compares the stack pointer instead, it moves no field at all.
+     */
+    private void checkStackGuard() {
+        long tstate = py.PyGILState_GetThisThreadState();
+        int[] before = ints(tstate);
+        long where = py.PyMem_RawCalloc(1, 1); // "": the message suffix, never used unless the limit is reached
+        if (where == 0) throw new OutOfMemoryError("PyMem_RawCalloc");
+        int[] inside;
+        try {
+            if (py.Py_EnterRecursiveCall(where) != 0) {
+                py.PyErr_Clear();
+                throw mismatch("Py_EnterRecursiveCall at the verifier's depth", new String[]{"stackGuard"}, "0", "-1");
+            }
+            inside = ints(tstate);
+            py.Py_LeaveRecursiveCall();
+        } finally {
+            py.PyMem_RawFree(where);
+        }
+        int counted = l.stackGuard == AbiLayout.StackGuard.STACK_PROTECTION ? -1
+                : (l.stackGuardCounter - GUARD_FROM) / 4;
+        int step = switch (l.stackGuard) {
+            case DEPTH -> 1;
+            case REMAINING -> -1;
+            case STACK_PROTECTION -> 0;
+        };
+        for (int i = 0; i < before.length; i++) {
+            int expected = before[i] + (i == counted ? step : 0);
+            expect("PyThreadState int at " + (GUARD_FROM + i * 4) + " inside Py_EnterRecursiveCall", expected,
+                    inside[i], "stackGuard", "stackGuardCounter");
+        }
+        expect("PyThreadState after Py_LeaveRecursiveCall", java.util.Arrays.toString(before),
+                java.util.Arrays.toString(ints(tstate)), "stackGuard", "stackGuardCounter");
+    }
+
+    /** The first thread-state byte compared: past 3.13/3.14's {@code eval_breaker}, which other threads set. */
+    private static final int GUARD_FROM = 32;
+
+    /**
+     * The thread state's bytes 32–95 as ints: every version's recursion counter lies within, and nothing else there
+     * changes while this thread holds the GIL and runs no Python code.
+     */
+    private int[] ints(long tstate) {
+        int[] out = new int[16];
+        for (int i = 0; i < out.length; i++) out[i] = mem.getInt(tstate + GUARD_FROM + i * 4L);
+        return out;
     }
 
     /** The type objects are exported data: their fields are read before any object but one int. */

@@ -51,6 +51,9 @@ public interface CPythonBinding {
     /** CPython's {@code PyConfig} initialization functions, callable before the interpreter is initialized. */
     InterpreterInit interpreterInit();
 
+    /** The calling thread's native stack, and CPython's limits on it. */
+    ThreadStacks threadStacks();
+
     /** libc {@code setenv(name, value, 1)}: visible to CPython's {@code getenv}, unlike Java's environment. */
     void setenv(String name, String value);
 
@@ -99,6 +102,12 @@ public interface CPythonBinding {
 
     @CFunction(critical = true) // reads the thread state; takes no lock
     int PyGILState_Check();
+
+    @CFunction(critical = true) // reads a thread-specific key; takes no lock
+    long PyGILState_GetThisThreadState();
+
+    @CFunction(critical = true) // reads one field of the interpreter
+    int Py_GetRecursionLimit();
 
     // --- references and errors -------------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@ package dev.serpentine.ffi.ffm;
 import dev.serpentine.ffi.CPythonInstallation;
 import dev.serpentine.ffi.binding.CPythonBinding;
 import dev.serpentine.ffi.binding.InterpreterInit;
+import dev.serpentine.ffi.binding.ThreadStacks;
 import dev.serpentine.ffi.binding.NativeMemory;
 import dev.serpentine.ffi.binding.PyCFunctionFastTarget;
 import dev.serpentine.ffi.binding.PyCFunctionOTarget;
@@ -58,6 +59,11 @@ public final class FfmBinding extends FfmCApi {
     @Override
     public NativeMemory memory() {
         return MEMORY;
+    }
+
+    @Override
+    public ThreadStacks threadStacks() {
+        return FfmThreadStacks.INSTANCE;
     }
 
     @Override

@@ -67,7 +67,7 @@ final class Upcalls {
         try {
             return target.call(self, args, kwargs);
         } catch (Throwable t) {
-            return UpcallGuard.raise(FfmBinding.INSTANCE, t);
+            return raise(t);
         }
     }
 
@@ -75,7 +75,7 @@ final class Upcalls {
         try {
             return target.call(self, args, nargs, kwnames);
         } catch (Throwable t) {
-            return UpcallGuard.raise(FfmBinding.INSTANCE, t);
+            return raise(t);
         }
     }
 
@@ -83,7 +83,19 @@ final class Upcalls {
         try {
             return target.call(self, arg);
         } catch (Throwable t) {
+            return raise(t);
+        }
+    }
+
+    /**
+     * The target's throwable as a Python error. Raising it can itself overflow a stack the target left nearly
+     * full: then the C caller gets NULL with no error set (a SystemError), never an exception out of the stub.
+     */
+    private static long raise(Throwable t) {
+        try {
             return UpcallGuard.raise(FfmBinding.INSTANCE, t);
+        } catch (Throwable again) {
+            return 0;
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.serpentine.ffi.CPythonInstallation;
 import dev.serpentine.ffi.InterpreterUnavailableException;
 import dev.serpentine.ffi.binding.CPythonBinding;
 import dev.serpentine.ffi.binding.InterpreterInit;
+import dev.serpentine.ffi.binding.ThreadStacks;
 import dev.serpentine.ffi.binding.NativeMemory;
 import dev.serpentine.ffi.binding.PyCFunctionFastTarget;
 import dev.serpentine.ffi.binding.PyCFunctionOTarget;
@@ -84,6 +85,14 @@ public final class JnaBinding extends JnaCApi {
         }
     }
 
+    /** The loaded libpython, for registering functions only some versions export. */
+    NativeLibrary library() {
+        synchronized (JnaBinding.class) {
+            if (libpython == null) throw new IllegalStateException("libpython is not loaded");
+            return libpython;
+        }
+    }
+
     @Override
     public long symbol(String name) {
         NativeLibrary lib;
@@ -101,6 +110,11 @@ public final class JnaBinding extends JnaCApi {
     @Override
     public NativeMemory memory() {
         return MEMORY;
+    }
+
+    @Override
+    public ThreadStacks threadStacks() {
+        return JnaThreadStacks.INSTANCE;
     }
 
     @Override

@@ -44,7 +44,7 @@ final class Upcalls {
                 try {
                     return target.call(self, args, kwargs);
                 } catch (Throwable t) {
-                    return UpcallGuard.raise(JnaBinding.INSTANCE, t);
+                    return raise(t);
                 }
             }
         });
@@ -57,7 +57,7 @@ final class Upcalls {
                 try {
                     return target.call(self, args, nargs, kwnames);
                 } catch (Throwable t) {
-                    return UpcallGuard.raise(JnaBinding.INSTANCE, t);
+                    return raise(t);
                 }
             }
         });
@@ -70,7 +70,7 @@ final class Upcalls {
                 try {
                     return target.call(self, arg);
                 } catch (Throwable t) {
-                    return UpcallGuard.raise(JnaBinding.INSTANCE, t);
+                    return raise(t);
                 }
             }
         });
@@ -79,5 +79,17 @@ final class Upcalls {
     private static long keep(Callback callback) {
         STUBS.add(callback); // a collected callback would leave Python calling freed code
         return Pointer.nativeValue(CallbackReference.getFunctionPointer(callback));
+    }
+
+    /**
+     * The target's throwable as a Python error. Raising it can itself overflow a stack the target left nearly
+     * full: then the C caller gets NULL with no error set (a SystemError), never an exception out of the stub.
+     */
+    private static long raise(Throwable t) {
+        try {
+            return UpcallGuard.raise(JnaBinding.INSTANCE, t);
+        } catch (Throwable again) {
+            return 0;
+        }
     }
 }

@@ -140,9 +140,9 @@ class GeneratedBindingTest {
         List<String> critical = interfaceMethods(true).stream()
                 .filter(m -> m.getAnnotation(CFunction.class).critical()).map(Method::getName).sorted().toList();
         assertEquals(List.of("PyBool_FromLong", "PyBuffer_GetPointer", "PyBuffer_IsContiguous", "PyDict_Next",
-                "PyErr_Occurred", "PyFloat_FromDouble", "PyGILState_Check", "PyLong_FromLongLong",
-                "PyLong_FromUnsignedLongLong", "PyType_GetFlags", "PyType_IsSubtype", "PyUnicode_New", "Py_IncRef",
-                "Py_LeaveRecursiveCall"), critical);
+                "PyErr_Occurred", "PyFloat_FromDouble", "PyGILState_Check", "PyGILState_GetThisThreadState",
+                "PyLong_FromLongLong", "PyLong_FromUnsignedLongLong", "PyType_GetFlags", "PyType_IsSubtype",
+                "PyUnicode_New", "Py_GetRecursionLimit", "Py_IncRef", "Py_LeaveRecursiveCall"), critical);
         for (String never : List.of("PyList_New", "PyTuple_New", "PyDict_New", "_PyDict_NewPresized", "Py_DecRef",
                 "PyGILState_Ensure", "PyEval_RestoreThread", "PyException_SetCause", "Py_EnterRecursiveCall")) {
             assertFalse(critical.contains(never), never);
