@@ -923,30 +923,8 @@ final class Encoder implements PyDictView.EntryVisitor {
         char[] src = chars;
         mem.copyToArray(data, src, 0, n);
         ensure(6 * n);
-        byte[] b = buf;
         int p = pos;
-        for (int i = 0; i < n; i++) {
-            char c = src[i];
-            if (c < 0x80) {
-                if (escape && c <= '\\' && ESCAPES[c] != null) {
-                    byte[] e = ESCAPES[c];
-                    System.arraycopy(e, 0, b, p, e.length);
-                    p += e.length;
-                } else {
-                    b[p++] = (byte) c;
-                }
-            } else if (c < 0x800) {
-                b[p++] = (byte) (0xC0 | c >>> 6);
-                b[p++] = (byte) (0x80 | c & 0x3F);
-            } else if (Character.isSurrogate(c)) {
-                pos = p;
-                throw surrogates();
-            } else {
-                b[p++] = (byte) (0xE0 | c >>> 12);
-                b[p++] = (byte) (0x80 | c >>> 6 & 0x3F);
-                b[p++] = (byte) (0x80 | c & 0x3F);
-            }
-        }
+        for (int i = 0; i < n; i++) p = codePoint(buf, p, src[i], escape);
         pos = p;
     }
 
@@ -955,37 +933,39 @@ final class Encoder implements PyDictView.EntryVisitor {
         int[] src = ints;
         mem.copyToArray(data, src, 0, n);
         ensure(6 * n);
-        byte[] b = buf;
         int p = pos;
-        for (int i = 0; i < n; i++) {
-            int c = src[i];
-            if (c < 0x80) {
-                if (escape && c <= '\\' && ESCAPES[c] != null) {
-                    byte[] e = ESCAPES[c];
-                    System.arraycopy(e, 0, b, p, e.length);
-                    p += e.length;
-                } else {
-                    b[p++] = (byte) c;
-                }
-            } else if (c < 0x800) {
-                b[p++] = (byte) (0xC0 | c >>> 6);
-                b[p++] = (byte) (0x80 | c & 0x3F);
-            } else if (c < 0x10000) {
-                if (c >= 0xD800 && c <= 0xDFFF) {
-                    pos = p;
-                    throw surrogates();
-                }
-                b[p++] = (byte) (0xE0 | c >>> 12);
-                b[p++] = (byte) (0x80 | c >>> 6 & 0x3F);
-                b[p++] = (byte) (0x80 | c & 0x3F);
-            } else {
-                b[p++] = (byte) (0xF0 | c >>> 18);
-                b[p++] = (byte) (0x80 | c >>> 12 & 0x3F);
-                b[p++] = (byte) (0x80 | c >>> 6 & 0x3F);
-                b[p++] = (byte) (0x80 | c & 0x3F);
-            }
-        }
+        for (int i = 0; i < n; i++) p = codePoint(buf, p, src[i], escape);
         pos = p;
+    }
+
+    /** Writes one code point of UCS-2/UCS-4 data as UTF-8 (escaped below 0x80 if asked) at {@code p}; a surrogate fails. */
+    private int codePoint(byte[] b, int p, int c, boolean escape) {
+        if (c < 0x80) {
+            byte[] e = escape && c <= '\\' ? ESCAPES[c] : null;
+            if (e == null) {
+                b[p++] = (byte) c;
+            } else {
+                System.arraycopy(e, 0, b, p, e.length);
+                p += e.length;
+            }
+        } else if (c < 0x800) {
+            b[p++] = (byte) (0xC0 | c >>> 6);
+            b[p++] = (byte) (0x80 | c & 0x3F);
+        } else if (c < 0x10000) {
+            if (c >= 0xD800 && c <= 0xDFFF) {
+                pos = p;
+                throw surrogates();
+            }
+            b[p++] = (byte) (0xE0 | c >>> 12);
+            b[p++] = (byte) (0x80 | c >>> 6 & 0x3F);
+            b[p++] = (byte) (0x80 | c & 0x3F);
+        } else {
+            b[p++] = (byte) (0xF0 | c >>> 18);
+            b[p++] = (byte) (0x80 | c >>> 12 & 0x3F);
+            b[p++] = (byte) (0x80 | c >>> 6 & 0x3F);
+            b[p++] = (byte) (0x80 | c & 0x3F);
+        }
+        return p;
     }
 
     private static EncodeFailure surrogates() {
