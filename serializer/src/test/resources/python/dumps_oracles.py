@@ -4,6 +4,8 @@ import json
 import math
 import os
 import random
+import re
+import unittest
 import struct
 import sys
 
@@ -184,11 +186,14 @@ def test_against_orjson_where_importable():
     try:
         import orjson
     except ImportError:
-        return  # the interpreters of the matrix have no orjson; the reference above is the oracle there
+        # the matrix's interpreters have no orjson; the contract's reference above is the oracle there
+        raise unittest.SkipTest("orjson is not importable in this interpreter")
+    old_exponent = orjson.dumps(1e16) == b"1e16"  # orjson before 3.11.7 writes e16, not e+16
     rnd = random.Random(5)
     for _ in range(2000):
         doc = random_value(rnd, 0)
         expected = orjson.dumps(doc)
-        if not orjson.__version__ >= "3.11.7":  # older orjson writes e16, not e+16
-            expected = expected.replace(b"e", b"e+").replace(b"e+-", b"e-")
-        assert dumps(doc) == expected, doc
+        if old_exponent:  # only in number tokens: a string may hold "e" and digits too
+            expected = re.sub(rb'(^|[\[,:])(-?[0-9]+(?:\.[0-9]+)?)e([0-9])', rb'\1\2e+\3', expected)
+        got = dumps(doc)
+        assert got == expected, (doc, got, expected)

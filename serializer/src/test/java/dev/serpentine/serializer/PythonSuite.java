@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * Runs a test script of {@code src/test/resources/python} inside the interpreter under test: one JUnit test per
@@ -28,20 +29,25 @@ final class PythonSuite {
             throw new UncheckedIOException(e);
         }
         String ns = "_suite_" + script.replace('.', '_');
-        Runtime.exec("import types as _types, traceback as _traceback\n"
+        Runtime.exec("import types as _types, traceback as _traceback, unittest as _unittest\n"
                 + ns + " = _types.ModuleType('" + ns + "')\n"
                 + "exec(compile(" + pythonString(code) + ", '" + script + "', 'exec'), " + ns + ".__dict__)\n"
                 + "def _run_test(f):\n"
                 + "    try:\n"
                 + "        f()\n"
+                + "    except _unittest.SkipTest as e:\n"
+                + "        return 'SKIP ' + str(e)\n"
                 + "    except BaseException:\n"
                 + "        return _traceback.format_exc()\n"
                 + "    return ''\n");
         String names = (String) Runtime.eval(
                 "' '.join(n for n in vars(" + ns + ") if n.startswith('test_') and callable(getattr(" + ns + ", n)))");
         return java.util.Arrays.stream(names.split(" "))
-                .map(n -> DynamicTest.dynamicTest(n, () ->
-                        assertEquals("", Runtime.eval("_run_test(" + ns + "." + n + ")"), n)))
+                .map(n -> DynamicTest.dynamicTest(n, () -> {
+                    String failure = (String) Runtime.eval("_run_test(" + ns + "." + n + ")");
+                    assumeFalse(failure.startsWith("SKIP "), failure); // reported as skipped, with the reason
+                    assertEquals("", failure, n);
+                }))
                 .collect(Collectors.toList());
     }
 
