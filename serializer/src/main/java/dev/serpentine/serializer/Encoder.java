@@ -1,5 +1,6 @@
 package dev.serpentine.serializer;
 
+import dev.serpentine.bridge.json.JsonBufferTooSmallException;
 import dev.serpentine.bridge.spi.CodecPlatform;
 import dev.serpentine.ffi.abi.AbiLayout;
 import dev.serpentine.ffi.binding.CPythonBinding;
@@ -14,7 +15,9 @@ import dev.serpentine.ffi.view.PyTypes;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.ReadOnlyBufferException;
 import java.util.Arrays;
 
 /**
@@ -129,14 +132,40 @@ final class Encoder implements PyDictView.EntryVisitor {
     }
 
     /** {@code obj}'s JSON as a Java array, or throws {@link EncodeFailure}. */
-    byte[] toArray(CPythonViews views, long obj, int options, long defaultCallable) {
-        begin(views, options, defaultCallable, false);
+    byte[] toArray(CPythonViews views, long obj, int options) {
+        stage(views, obj, options);
         try {
-            value(obj, 0);
-            if ((opts & OPT_APPEND_NEWLINE) != 0) put((byte) '\n');
             byte[] out = Arrays.copyOf(buf, pos);
             end();
             return out;
+        } catch (Throwable t) {
+            abort();
+            throw t;
+        }
+    }
+
+    /** Writes {@code obj}'s JSON into {@code out} (position moves past it) and returns its length, or throws. */
+    int toBuffer(CPythonViews views, long obj, int options, ByteBuffer out) {
+        if (out.isReadOnly()) throw new ReadOnlyBufferException();
+        stage(views, obj, options);
+        try {
+            int n = pos;
+            if (n > out.remaining()) throw new JsonBufferTooSmallException(n, out.remaining());
+            out.put(buf, 0, n);
+            end();
+            return n;
+        } catch (Throwable t) {
+            abort();
+            throw t;
+        }
+    }
+
+    /** The whole text in {@code buf[0, pos)}, for a Java caller (no default function); on failure nothing is held. */
+    private void stage(CPythonViews views, long obj, int options) {
+        begin(views, options, 0, false);
+        try {
+            value(obj, 0);
+            if ((opts & OPT_APPEND_NEWLINE) != 0) put((byte) '\n');
         } catch (Throwable t) {
             abort();
             throw t;

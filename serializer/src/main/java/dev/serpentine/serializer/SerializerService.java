@@ -18,10 +18,12 @@ import org.osgi.service.component.annotations.Reference;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 
 /**
  * The serializer's {@link JsonEncoder} service: {@code serpentine.dumps} (orjson's arguments, json-contract.md §2.1)
@@ -133,11 +135,26 @@ public final class SerializerService implements JsonEncoder {
 
     @Override
     public byte[] encode(Python python, PyRef value, int options) {
+        return encodeForJava(options, (e, p) -> e.toArray(p.views(), value.address(), options));
+    }
+
+    @Override
+    public int encode(Python python, PyRef value, int options, ByteBuffer out) {
+        return encodeForJava(options, (e, p) -> e.toBuffer(p.views(), value.address(), options, out));
+    }
+
+    @Override
+    public PyRef encodeToBytes(Python python, PyRef value, int options) {
+        return encodeForJava(options, (e, p) -> p.adopt(python, e.toBytes(p.views(), value.address(), options, 0)));
+    }
+
+    /** A Java entry point's encoding: options checked, an idle encoder, failures as {@link JsonEncodeException}. */
+    private <T> T encodeForJava(int options, BiFunction<Encoder, CodecPlatform, T> encoding) {
         CodecPlatform p = platform();
         if (options < 0 || options > Encoder.MAX_OPT) throw new JsonEncodeException("Invalid opts");
         Encoder e = take(p);
         try {
-            return e.toArray(p.views(), value.address(), options, 0);
+            return encoding.apply(e, p);
         } catch (EncodeFailure f) {
             if (f.getMessage() == null) {
                 throw new JsonEncodeException(describe(p, f.cause));

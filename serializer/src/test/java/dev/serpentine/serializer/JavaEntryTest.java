@@ -2,13 +2,18 @@ package dev.serpentine.serializer;
 
 import dev.serpentine.bridge.PyRef;
 import dev.serpentine.bridge.json.Json;
+import dev.serpentine.bridge.json.JsonBufferTooSmallException;
 import dev.serpentine.bridge.json.JsonEncodeException;
 import dev.serpentine.bridge.json.JsonOption;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.EnumSet;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -49,5 +54,70 @@ class JavaEntryTest {
         for (int i = 0; i < 100; i++) dumps("_ref_probe", 0);
         assertThrows(JsonEncodeException.class, () -> dumps("[_ref_probe, 2**70]", 0));
         assertEquals(before, Runtime.eval("f'{sys.getrefcount(_ref_probe)} {sys.getrefcount(_ref_probe[1])}'"));
+    }
+
+    @Test
+    void intoHeapAndDirectBuffers() {
+        String doc = "{'k': ['é' * 40, 1.5, [None] * 30]}";
+        String expected = dumps(doc, 0);
+        byte[] bytes = expected.getBytes(StandardCharsets.UTF_8);
+        for (ByteBuffer out : List.of(ByteBuffer.allocate(bytes.length + 10), ByteBuffer.allocateDirect(bytes.length + 3))) {
+            out.position(3);
+            int n = Runtime.RUNTIME.call(python -> {
+                try (PyRef v = python.eval(doc)) {
+                    return Json.dumps(python, v, EnumSet.noneOf(JsonOption.class), out);
+                }
+            });
+            assertEquals(bytes.length, n);
+            assertEquals(3 + n, out.position());
+            byte[] written = new byte[n];
+            out.get(3, written);
+            assertArrayEquals(bytes, written);
+        }
+    }
+
+    @Test
+    void aBufferTooSmallIsRefusedUntouched() {
+        ByteBuffer out = ByteBuffer.allocate(16);
+        out.position(2);
+        JsonBufferTooSmallException e = assertThrows(JsonBufferTooSmallException.class, () ->
+                Runtime.RUNTIME.call(python -> {
+                    try (PyRef v = python.eval("list(range(20))")) {
+                        return Json.dumps(python, v, EnumSet.of(JsonOption.APPEND_NEWLINE), out);
+                    }
+                }));
+        assertEquals(52, e.required()); // "[0,1,…,19]" and the newline
+        assertEquals(14, e.remaining());
+        assertEquals("the JSON text is 52 bytes but the buffer has 14 bytes remaining", e.getMessage());
+        assertEquals(2, out.position());
+        assertArrayEquals(new byte[16], out.array());
+        assertThrows(ReadOnlyBufferException.class, () -> Runtime.RUNTIME.call(python -> {
+            try (PyRef v = python.eval("1")) {
+                return Json.dumps(python, v, EnumSet.noneOf(JsonOption.class), ByteBuffer.allocate(8).asReadOnlyBuffer());
+            }
+        }));
+    }
+
+    @Test
+    void aPythonBytesHandle() {
+        Runtime.exec("_big_doc = {str(i): ['x' * 50, i, {'f': i / 3}] for i in range(3000)}\n");
+        for (String doc : List.of("_big_doc", "{'b': 2, 'a': [1, 'é']}")) {
+            Object same = Runtime.RUNTIME.call(python -> {
+                try (PyRef v = python.eval(doc);
+                     PyRef bytes = Json.dumpsToBytes(python, v, EnumSet.of(JsonOption.SORT_KEYS));
+                     PyRef check = python.eval("lambda b, v: type(b) is bytes and b == __import__('serpentine')"
+                             + ".dumps(v, option=__import__('serpentine').OPT_SORT_KEYS)");
+                     PyRef r = python.call(check, bytes, v)) {
+                    return python.toJava(r);
+                }
+            });
+            assertEquals(Boolean.TRUE, same, doc);
+        }
+        assertEquals("Recursion limit reached", assertThrows(JsonEncodeException.class, () ->
+                Runtime.RUNTIME.call(python -> {
+                    try (PyRef v = python.eval("(lambda l: (l.append(l), l)[1])([])")) {
+                        return Json.dumpsToBytes(python, v, EnumSet.noneOf(JsonOption.class));
+                    }
+                })).getMessage());
     }
 }

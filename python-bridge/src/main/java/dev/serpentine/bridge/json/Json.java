@@ -5,6 +5,7 @@ import dev.serpentine.bridge.Python;
 import dev.serpentine.bridge.internal.Codecs;
 
 import java.nio.ByteBuffer;
+import java.util.Set;
 
 /**
  * JSON for Java callers, inside a GIL task: the same codec that serves {@code serpentine.dumps} /
@@ -34,6 +35,26 @@ public final class Json {
     /** The UTF-8 JSON text of {@code value} with {@code options} (the {@code OPT_*} bits of {@code serpentine}). */
     public static byte[] dumps(Python python, PyRef value, int options) {
         return Codecs.encoder().encode(python, value, options);
+    }
+
+    /** The UTF-8 JSON text of {@code value} with {@code options}. */
+    public static byte[] dumps(Python python, PyRef value, Set<JsonOption> options) {
+        return Codecs.encoder().encode(python, value, JsonOption.bits(options));
+    }
+
+    /**
+     * Writes {@code value}'s JSON into {@code out} from its position, which moves past it; returns its length. A
+     * {@code MemorySegment} (Java 22+) is written through {@code segment.asByteBuffer()}.
+     *
+     * @throws JsonBufferTooSmallException when {@code out} has less room than the text (nothing is written)
+     */
+    public static int dumps(Python python, PyRef value, Set<JsonOption> options, ByteBuffer out) {
+        return Codecs.encoder().encode(python, value, JsonOption.bits(options), out);
+    }
+
+    /** {@code value}'s JSON as a new Python {@code bytes} object, as {@code serpentine.dumps} returns it. */
+    public static PyRef dumpsToBytes(Python python, PyRef value, Set<JsonOption> options) {
+        return Codecs.encoder().encodeToBytes(python, value, JsonOption.bits(options));
     }
 
     /** The Python value of a UTF-8 JSON document. */

@@ -4,7 +4,7 @@
  * {@code serpentine.dumps} / {@code serpentine.loads} in Python forward to it).
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package dev.serpentine.bridge.json;
 
 import org.osgi.annotation.bundle.Export;
