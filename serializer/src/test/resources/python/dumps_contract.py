@@ -364,3 +364,54 @@ def test_no_utf8_cache():
         size = sys.getsizeof(s)
         dumps([s, {s: s}])
         assert sys.getsizeof(s) == size, s[:3]
+
+
+def test_no_memory_growth():
+    # Many rounds of successful and failing dumps (every error path that unwinds a partly written document) leave
+    # traced memory where the first rounds left it.
+    import gc
+    import tracemalloc
+
+    class Point:
+        def __init__(self, x):
+            self.x = x
+
+    def raising_default(o):
+        raise ValueError("no")
+
+    cycle = []
+    cycle.append(cycle)
+    big = {str(i): ["é" * 20, i, i / 7, None, {"k": [True, False]}] for i in range(2000)}  # > one staging flush
+    calls = [
+        lambda: dumps(big),
+        lambda: dumps(big, option=serpentine.OPT_INDENT_2 | serpentine.OPT_SORT_KEYS),
+        lambda: dumps({1: "a", 2.5: datetime.date(2020, 1, 2)}, option=serpentine.OPT_NON_STR_KEYS),
+        lambda: dumps([Point(1)], default=lambda o: o.__dict__),
+        lambda: dumps([1, {"a": 2 ** 64}]),
+        lambda: dumps([big, "\ud800"]),
+        lambda: dumps(cycle),
+        lambda: dumps({1: 2}),
+        lambda: dumps([Point(1)], default=raising_default),
+        lambda: dumps([Point(1)], default=lambda o: Point(2)),
+    ]
+
+    def run():
+        for call in calls:
+            try:
+                call()
+            except TypeError as e:
+                e.__cause__ = e.__context__ = None
+
+    for _ in range(5):
+        run()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        start = tracemalloc.get_traced_memory()[0]
+        for _ in range(60):
+            run()
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - start
+    finally:
+        tracemalloc.stop()
+    assert grown < 16384, "traced memory grew by %d bytes over 60 rounds" % grown
