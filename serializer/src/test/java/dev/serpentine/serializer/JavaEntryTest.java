@@ -1,11 +1,13 @@
 package dev.serpentine.serializer;
 
 import dev.serpentine.bridge.PyRef;
+import dev.serpentine.bridge.Python;
 import dev.serpentine.bridge.json.Json;
 import dev.serpentine.bridge.json.JsonBufferTooSmallException;
 import dev.serpentine.bridge.json.JsonEncodeException;
 import dev.serpentine.bridge.json.JsonOption;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
@@ -119,5 +121,28 @@ class JavaEntryTest {
                         return Json.dumpsToBytes(python, v, EnumSet.noneOf(JsonOption.class));
                     }
                 })).getMessage());
+    }
+
+    @Test
+    void aTokenKeptPastItsTaskIsRefusedBeforeTheCodecRuns() {
+        Python[] kept = new Python[1];
+        PyRef value = Runtime.RUNTIME.call(python -> {
+            kept[0] = python;
+            return python.eval("{'a': [1, 2]}");
+        });
+        try {
+            for (Executable misuse : List.<Executable>of(
+                    () -> Json.dumps(kept[0], value, 0),
+                    () -> Json.dumps(kept[0], value, EnumSet.noneOf(JsonOption.class), ByteBuffer.allocate(64)),
+                    () -> Json.dumpsToBytes(kept[0], value, EnumSet.noneOf(JsonOption.class)),
+                    () -> Json.loads(kept[0], new byte[] {'1'}))) {
+                assertEquals("this Python token is only valid inside its GIL task, on the thread running it",
+                        assertThrows(IllegalStateException.class, misuse).getMessage());
+            }
+            assertEquals("{\"a\":[1,2]}", Runtime.RUNTIME.call(python ->
+                    new String(Json.dumps(python, value, 0), StandardCharsets.UTF_8)));
+        } finally {
+            value.close();
+        }
     }
 }

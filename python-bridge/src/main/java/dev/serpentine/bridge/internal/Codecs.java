@@ -1,5 +1,6 @@
 package dev.serpentine.bridge.internal;
 
+import dev.serpentine.bridge.Python;
 import dev.serpentine.bridge.json.JsonCodecUnavailableException;
 import dev.serpentine.bridge.json.JsonDecoder;
 import dev.serpentine.bridge.json.JsonEncoder;
@@ -39,15 +40,17 @@ public final class Codecs {
         return d != null || serviceLoaderTried ? d : lookUp().decoder;
     }
 
-    /** The encoder in use; fails naming the bundle to install. */
-    public static JsonEncoder encoder() {
+    /** The encoder for a call with {@code python} (a live token: the codec needs its GIL); fails naming the bundle to install. */
+    public static JsonEncoder encoder(Python python) {
+        PythonScope.checkLive(python);
         JsonEncoder e = currentEncoder();
         if (e == null) throw new JsonCodecUnavailableException(NO_ENCODER);
         return e;
     }
 
-    /** The decoder in use; fails naming the bundle to install. */
-    public static JsonDecoder decoder() {
+    /** The decoder for a call with {@code python} (a live token: the codec needs its GIL); fails naming the bundle to install. */
+    public static JsonDecoder decoder(Python python) {
+        PythonScope.checkLive(python);
         JsonDecoder d = currentDecoder();
         if (d == null) throw new JsonCodecUnavailableException(NO_DECODER);
         return d;

@@ -49,6 +49,15 @@ final class PythonScope implements Python {
         open = false;
     }
 
+    /**
+     * Refuses a token that is not live on this thread, before code that calls the C-API without one of this class's
+     * checked methods (a codec through the {@code Json} facade) could run without the GIL.
+     */
+    static void checkLive(Python python) {
+        if (!(python instanceof PythonScope)) throw new IllegalArgumentException("not a Python token of this runtime: " + python);
+        ((PythonScope) python).check();
+    }
+
     private void check() {
         if (!open || Thread.currentThread() != owner) {
             throw new IllegalStateException("this Python token is only valid inside its GIL task, on the thread running it");

@@ -29,17 +29,17 @@ public final class Json {
 
     /** The UTF-8 JSON text of {@code value}. */
     public static byte[] dumps(Python python, PyRef value) {
-        return Codecs.encoder().encode(python, value, 0);
+        return Codecs.encoder(python).encode(python, value, 0);
     }
 
     /** The UTF-8 JSON text of {@code value} with {@code options} (the {@code OPT_*} bits of {@code serpentine}). */
     public static byte[] dumps(Python python, PyRef value, int options) {
-        return Codecs.encoder().encode(python, value, options);
+        return Codecs.encoder(python).encode(python, value, options);
     }
 
     /** The UTF-8 JSON text of {@code value} with {@code options}. */
     public static byte[] dumps(Python python, PyRef value, Set<JsonOption> options) {
-        return Codecs.encoder().encode(python, value, JsonOption.bits(options));
+        return Codecs.encoder(python).encode(python, value, JsonOption.bits(options));
     }
 
     /**
@@ -49,26 +49,26 @@ public final class Json {
      * @throws JsonBufferTooSmallException when {@code out} has less room than the text (nothing is written)
      */
     public static int dumps(Python python, PyRef value, Set<JsonOption> options, ByteBuffer out) {
-        return Codecs.encoder().encode(python, value, JsonOption.bits(options), out);
+        return Codecs.encoder(python).encode(python, value, JsonOption.bits(options), out);
     }
 
     /** {@code value}'s JSON as a new Python {@code bytes} object, as {@code serpentine.dumps} returns it. */
     public static PyRef dumpsToBytes(Python python, PyRef value, Set<JsonOption> options) {
-        return Codecs.encoder().encodeToBytes(python, value, JsonOption.bits(options));
+        return Codecs.encoder(python).encodeToBytes(python, value, JsonOption.bits(options));
     }
 
     /** The Python value of a UTF-8 JSON document. */
     public static PyRef loads(Python python, byte[] json) {
-        return Codecs.decoder().decode(python, json);
+        return Codecs.decoder(python).decode(python, json);
     }
 
     /** The Python value of the UTF-8 JSON document between {@code json}'s position and limit. */
     public static PyRef loads(Python python, ByteBuffer json) {
-        return Codecs.decoder().decode(python, json);
+        return Codecs.decoder(python).decode(python, json);
     }
 
     /** The Python value of a JSON document given as text. */
     public static PyRef loads(Python python, String json) {
-        return Codecs.decoder().decode(python, json);
+        return Codecs.decoder(python).decode(python, json);
     }
 }
