@@ -90,6 +90,20 @@ public final class PlatformOptions {
                 reactorBundles());
     }
 
+    /**
+     * Apache Felix FileInstall watching {@code dir} (polled every 100 ms): a bundle dropped there is installed and
+     * started, one deleted is uninstalled.
+     */
+    public static Option hotDeploy(Path dir) {
+        return composite(
+                frameworkProperty("felix.fileinstall.dir").value(dir.toAbsolutePath().toString()),
+                frameworkProperty("felix.fileinstall.poll").value("100"),
+                frameworkProperty("felix.fileinstall.noInitialDelay").value("true"),
+                frameworkProperty("felix.fileinstall.filter").value(".*\\.jar"),
+                frameworkProperty("felix.fileinstall.log.level").value("2"), // warnings: a refused bundle says why
+                mavenBundle("org.apache.felix", "org.apache.felix.fileinstall", versions().getProperty("fileinstall")));
+    }
+
     private static Option reactorBundles() {
         return composite(reactorJars().stream().map(jar -> bundle(jar.toUri().toString())).toArray(Option[]::new));
     }
