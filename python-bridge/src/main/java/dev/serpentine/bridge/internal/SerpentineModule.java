@@ -99,7 +99,7 @@ final class SerpentineModule {
     private static PyRef fragmentClass(PythonScope python) {
         try (PyRef sys = python.importModule("sys"); PyRef modules = python.getAttr(sys, "modules");
              PyRef get = python.getAttr(modules, "get"); PyRef existing = python.call(get, FRAGMENT_MODULE)) {
-            if (python.toJava(existing) != null) return python.getAttr(existing, "Fragment");
+            if (!python.typeName(existing).equals("NoneType")) return python.getAttr(existing, "Fragment");
             try (PyRef types = python.importModule("types"); PyRef moduleType = python.getAttr(types, "ModuleType");
                  PyRef m = python.call(moduleType, FRAGMENT_MODULE); PyRef namespace = python.getAttr(m, "__dict__");
                  PyRef builtins = python.importModule("builtins"); PyRef exec = python.getAttr(builtins, "exec");
