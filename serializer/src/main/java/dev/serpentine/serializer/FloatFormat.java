@@ -1,6 +1,9 @@
 package dev.serpentine.serializer;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigInteger;
+import java.nio.ByteOrder;
 
 /**
  * Shortest round-trip decimal digits of a {@code double} (the digits of Python's {@code repr}), written as ASCII bytes
@@ -165,7 +168,8 @@ final class FloatFormat {
 
     /**
      * Writes f·10^e (f > 0) as orjson lays it out: with n significant digits and the point after position
-     * k = n + e, positional when -5 < k <= 16, else d.ddde±x.
+     * k = n + e, positional when -5 < k <= 16, else d.ddde±x. Where a point splits the digits, they are written one
+     * place to the right and the leading ones moved back over it (no division by a variable power of ten).
      */
     private static int layout(long f, int e, byte[] out, int pos) {
         while (f % 10 == 0) { // at most 16 rounds; shortest output rarely has trailing zeros beyond an integer's
@@ -184,12 +188,10 @@ final class FloatFormat {
                 return pos;
             }
             if (k > 0) { // the point inside the digits
-                long high = f / POW10[n - k];
-                writeDigits(high, k, out, pos);
-                pos += k;
-                out[pos++] = '.';
-                writeDigits(f - high * POW10[n - k], n - k, out, pos);
-                return pos + n - k;
+                writeDigits(f, n, out, pos + 1);
+                for (int j = 0; j < k; j++) out[pos + j] = out[pos + j + 1];
+                out[pos + k] = '.';
+                return pos + n + 1;
             }
             out[pos++] = '0';
             out[pos++] = '.';
@@ -197,12 +199,13 @@ final class FloatFormat {
             writeDigits(f, n, out, pos);
             return pos + n;
         }
-        long first = f / POW10[n - 1];
-        out[pos++] = (byte) ('0' + first);
+        writeDigits(f, n, out, pos + 1);
+        out[pos] = out[pos + 1];
         if (n > 1) {
-            out[pos++] = '.';
-            writeDigits(f - first * POW10[n - 1], n - 1, out, pos);
-            pos += n - 1;
+            out[pos + 1] = '.';
+            pos += n + 1;
+        } else {
+            pos++;
         }
         out[pos++] = 'e';
         int x = k - 1;
@@ -223,19 +226,47 @@ final class FloatFormat {
         return pos;
     }
 
-    /** Number of decimal digits of v > 0. */
+    /** Number of decimal digits of 0 ≤ v < 2^63: from its bit length (⌊bits·log10 2⌋ or one more; 0 has one). */
     static int digitCount(long v) {
-        int n = 1;
-        while (n < 19 && v >= POW10[n]) n++;
-        return n;
+        int t = (64 - Long.numberOfLeadingZeros(v)) * 1233 >>> 12;
+        return t + (t == 0 || v >= POW10[t] ? 1 : 0);
     }
 
-    /** The n lowest decimal digits of v (zero-padded) at out[pos…pos+n). */
+    /** "00" … "99" as little-endian pairs of ASCII digits, stored two bytes at a time. */
+    private static final short[] PAIRS = new short[100];
+    private static final VarHandle SHORTS = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+
+    static {
+        for (int d = 0; d < 100; d++) PAIRS[d] = (short) ('0' + d / 10 | '0' + d % 10 << 8);
+    }
+
+    /**
+     * The n lowest decimal digits of v ≥ 0 (zero-padded) at out[pos…pos+n): eight digits at a time in int arithmetic,
+     * two digits per store — one digit per 64-bit division was a third of the time of dumping floats.
+     */
     static void writeDigits(long v, int n, byte[] out, int pos) {
-        for (int i = pos + n - 1; i >= pos; i--) {
-            long q = v / 10;
-            out[i] = (byte) ('0' + (v - q * 10));
+        int i = pos + n;
+        while (i - pos >= 8) {
+            long q = v / 100_000_000L;
+            int r = (int) (v - q * 100_000_000L);
+            int hi = r / 10_000;
+            int lo = r - hi * 10_000;
+            int a = hi / 100;
+            int b = lo / 100;
+            SHORTS.set(out, i - 8, PAIRS[a]);
+            SHORTS.set(out, i - 6, PAIRS[hi - a * 100]);
+            SHORTS.set(out, i - 4, PAIRS[b]);
+            SHORTS.set(out, i - 2, PAIRS[lo - b * 100]);
+            i -= 8;
             v = q;
         }
+        int r = (int) v;
+        while (i - pos >= 2) {
+            int q = r / 100;
+            SHORTS.set(out, i - 2, PAIRS[r - q * 100]);
+            i -= 2;
+            r = q;
+        }
+        if (i > pos) out[pos] = (byte) ('0' + r);
     }
 }
