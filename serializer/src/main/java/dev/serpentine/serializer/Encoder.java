@@ -859,10 +859,18 @@ final class Encoder implements PyDictView.EntryVisitor {
         return (int) n;
     }
 
-    /** ASCII: copied in one bulk read, then scanned 8 bytes at a time for what needs escaping. */
+    /**
+     * ASCII: copied in one bulk read, then scanned 8 bytes at a time for what needs escaping. Up to 8 characters (most
+     * keys) are one aligned 8-byte read instead: an aligned word never crosses a page, so the bytes after the text
+     * (its NUL, the allocation's padding) are readable, and the staging array's bytes past {@code n} are scratch.
+     */
     private void ascii(long data, int n, boolean escape) {
-        ensure(n);
-        mem.copyToArray(data, buf, pos, n);
+        ensure(Math.max(n, Long.BYTES));
+        if (n <= Long.BYTES && (data & (Long.BYTES - 1)) == 0) {
+            LONGS.set(buf, pos, mem.getLong(data));
+        } else {
+            mem.copyToArray(data, buf, pos, n);
+        }
         if (!escape) {
             pos += n;
             return;
