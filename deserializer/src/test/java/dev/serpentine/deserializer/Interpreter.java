@@ -16,7 +16,6 @@ final class Interpreter {
             .start();
 
     static {
-        prependTestPythonPath();
         System.out.println("deserializer tests: " + RUNTIME + " on Java " + Runtime.version());
         exec("import serpentine, json, sys, gc\n"
                 + "def _outcome(f):\n"
@@ -43,20 +42,6 @@ final class Interpreter {
     }
 
     private Interpreter() {
-    }
-
-    /** Puts {@code -Dserpentine.test.pythonpath} (the oracle runs' packages, e.g. a newer orjson) first on sys.path. */
-    private static void prependTestPythonPath() {
-        String extra = System.getProperty("serpentine.test.pythonpath", "");
-        if (extra.isEmpty() || !java.nio.file.Files.isDirectory(java.nio.file.Path.of(extra))) return;
-        RUNTIME.call(python -> {
-            try (PyRef sys = python.importModule("sys");
-                 PyRef path = python.getAttr(sys, "path");
-                 PyRef insert = python.getAttr(path, "insert");
-                 PyRef none = python.call(insert, 0, extra)) {
-                return null;
-            }
-        });
     }
 
     static void exec(String code) {

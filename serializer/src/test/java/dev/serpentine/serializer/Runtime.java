@@ -18,27 +18,12 @@ final class Runtime {
     static final SerializerService SERVICE = new SerializerService(PLATFORM);
 
     static {
-        prependTestPythonPath();
         System.out.println("serializer tests: " + RUNTIME + " on Java " + java.lang.Runtime.version());
         PLATFORM.installEncoder(SERVICE);
         SERVICE.prepare(RUNTIME);
     }
 
     private Runtime() {
-    }
-
-    /** Puts {@code -Dserpentine.test.pythonpath} (the oracle runs' packages, e.g. a newer orjson) first on sys.path. */
-    private static void prependTestPythonPath() {
-        String extra = System.getProperty("serpentine.test.pythonpath", "");
-        if (extra.isEmpty() || !java.nio.file.Files.isDirectory(java.nio.file.Path.of(extra))) return;
-        RUNTIME.call(python -> {
-            try (PyRef sys = python.importModule("sys");
-                 PyRef path = python.getAttr(sys, "path");
-                 PyRef insert = python.getAttr(path, "insert");
-                 PyRef none = python.call(insert, 0, extra)) {
-                return null;
-            }
-        });
     }
 
     /** Evaluates {@code expression} in {@code __main__} and converts the result to Java. */
