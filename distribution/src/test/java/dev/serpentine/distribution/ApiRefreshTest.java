@@ -33,6 +33,8 @@ import static org.junit.Assert.fail;
  * A refresh of the api bundle ({@code dev.serpentine.ffi}) while CPython runs: every platform bundle gets a new class
  * space, with fresh statics, and the runtime component activates again. It must adopt the running interpreter —
  * the same CPython, with the state Python code left in it — instead of refusing it as initialized by someone else.
+ * The codec bundles, refreshed with it, serve {@code dumps}/{@code loads} again, and a {@code serpentine.Fragment}
+ * made before the refresh is still one.
  * Its own Surefire execution, hence its own JVM (CPython runs once per process).
  *
  * <p>This probe bundle imports the bridge's package, so it is refreshed too: after the refresh the test only uses
@@ -59,7 +61,8 @@ public class ApiRefreshTest extends PlatformTestBase {
     @Test
     public void refreshingTheApiBundleAdoptsTheRunningInterpreter() throws Exception {
         runtime.call(py -> {
-            py.exec("kept = 'set before the refresh'");
+            py.exec("kept = 'set before the refresh'\n"
+                    + "kept_fragment = __import__('serpentine').Fragment(b'[\"made before\"]')");
             return null;
         });
         String before = runtime.toString();
@@ -71,7 +74,11 @@ public class ApiRefreshTest extends PlatformTestBase {
         assertNotNull("the api bundle", api);
         Object oldId = context.getServiceReference(PythonRuntime.class).getProperty("service.id");
         Class<?> oldRuntimeClass = PythonRuntime.class;
-        InvocationHandler readKept = new ReadKept();
+        InvocationHandler readKept = new Eval("kept");
+        // The codecs after the refresh (they import the bridge, so they are refreshed too): a Fragment made before
+        // it, serpentine.loads and dumps, all from the new class spaces.
+        InvocationHandler roundTrip = new Eval("__import__('serpentine').dumps({'kept': kept, 'fragment': kept_fragment,"
+                + " 'loaded': __import__('serpentine').loads(b'[1.5,\"\\u00e9\",null]')}).decode()");
         AtomicInteger errors = new AtomicInteger();
         CountDownLatch refreshed = new CountDownLatch(1);
 
@@ -100,21 +107,38 @@ public class ApiRefreshTest extends PlatformTestBase {
             Object read = Proxy.newProxyInstance(task.getClassLoader(), new Class<?>[]{task}, readKept);
             Object kept = runtimeClass.getMethod("call", task).invoke(adopted, read);
             assertEquals("Python state from before the refresh: the same CPython", "set before the refresh", kept);
+            Object proxy = Proxy.newProxyInstance(task.getClassLoader(), new Class<?>[]{task}, roundTrip);
+            String expected = "{\"kept\":\"set before the refresh\",\"fragment\":[\"made before\"],\"loaded\":[1.5,\"\u00e9\",null]}";
+            Object json = FrameworkReport.poll(() -> {
+                try {
+                    return runtimeClass.getMethod("call", task).invoke(adopted, proxy);
+                } catch (ReflectiveOperationException e) {
+                    return e.getCause(); // no codec bound yet: RuntimeError until the codec bundles are back
+                }
+            }, expected::equals, TIMEOUT_MS);
+            System.out.println("[osgi-refresh] codecs after the refresh: " + json);
+            assertEquals("dumps/loads after the refresh", expected, json);
         } finally {
             system.ungetService(ref);
         }
         assertNotEquals(oldId, ref.getProperty("service.id"));
     }
 
-    /** {@code GilTask} of the refreshed bridge: {@code python.toJava(python.eval("kept"))}, by reflection. */
-    private static final class ReadKept implements InvocationHandler {
+    /** {@code GilTask} of the refreshed bridge: {@code python.toJava(python.eval(expression))}, by reflection. */
+    private static final class Eval implements InvocationHandler {
+        private final String expression;
+
+        Eval(String expression) {
+            this.expression = expression;
+        }
+
         @Override
         public Object invoke(Object proxy, Method method, Object[] args) throws Exception {
             if (!method.getName().equals("call")) throw new UnsupportedOperationException(method.getName());
             Object python = args[0];
             Class<?> ref = method.getDeclaringClass().getClassLoader().loadClass("dev.serpentine.bridge.PyRef");
             Class<?> api = method.getParameterTypes()[0];
-            try (AutoCloseable value = (AutoCloseable) api.getMethod("eval", String.class).invoke(python, "kept")) {
+            try (AutoCloseable value = (AutoCloseable) api.getMethod("eval", String.class).invoke(python, expression)) {
                 return api.getMethod("toJava", ref).invoke(python, value);
             }
         }

@@ -128,7 +128,7 @@ public class FfmRuntimeTest extends PlatformTestBase {
 
         // A real abi-cp313 0.1.1: the built jar's classes and DS descriptor, raised versions.
         Path built = PlatformOptions.reactorJar("ffi-core/abi-cp313", "abi-cp313");
-        Path newer = AbiBundles.withVersion(built,
+        Path newer = BundleReleases.withVersion(built,
                 Path.of(PlatformOptions.required(PlatformOptions.WORK_DIR), "abi-cp313-" + NEWER_VERSION + ".jar"),
                 "dev/serpentine/abi/cp313/layout.properties", BUILT_VERSION, NEWER_VERSION);
         Bundle update = context.installBundle(newer.toUri().toString());

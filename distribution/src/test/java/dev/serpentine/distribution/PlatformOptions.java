@@ -20,7 +20,7 @@ import static org.ops4j.pax.exam.CoreOptions.streamBundle;
 
 /**
  * What the integration tests run in Felix: SCR and its API bundles, ConfigAdmin with the runtime's configuration,
- * JNA, and the platform's bundles from the reactor (ffi-core api, ffm, jna, the six ABI bundles, python-bridge, allocator).
+ * JNA, and the platform's bundles from the reactor (ffi-core api, ffm, jna, the six ABI bundles, python-bridge, allocator, serializer, deserializer).
  *
  * <p>Third-party bundles come from the local Maven repository (versions in {@code versions.properties}, filtered from
  * the pom, where each one is a test dependency); Pax Exam's own bundles are added by Pax Exam. The reactor's bundles
@@ -55,6 +55,8 @@ public final class PlatformOptions {
             {"ffi-core/abi-cp314", "abi-cp314"},
             {"python-bridge", "python-bridge"},
             {"allocator", "allocator"},
+            {"serializer", "serializer"},
+            {"deserializer", "deserializer"},
     };
 
     private PlatformOptions() {
@@ -88,14 +90,34 @@ public final class PlatformOptions {
                 reactorBundles());
     }
 
+    /**
+     * Apache Felix FileInstall watching {@code dir} (polled every 100 ms): a bundle dropped there is installed and
+     * started, one deleted is uninstalled.
+     */
+    public static Option hotDeploy(Path dir) {
+        return composite(
+                frameworkProperty("felix.fileinstall.dir").value(dir.toAbsolutePath().toString()),
+                frameworkProperty("felix.fileinstall.poll").value("100"),
+                frameworkProperty("felix.fileinstall.noInitialDelay").value("true"),
+                frameworkProperty("felix.fileinstall.filter").value(".*\\.jar"),
+                frameworkProperty("felix.fileinstall.log.level").value("2"), // warnings: a refused bundle says why
+                mavenBundle("org.apache.felix", "org.apache.felix.fileinstall", versions().getProperty("fileinstall")));
+    }
+
     private static Option reactorBundles() {
         return composite(reactorJars().stream().map(jar -> bundle(jar.toUri().toString())).toArray(Option[]::new));
     }
 
-    /** Every jar the reactor builds, in start order. */
+    /**
+     * Every jar the reactor builds that this JVM can run, in start order: the FFM backend (osgi.ee JavaSE 22) is left
+     * out on an older JDK, as a JDK 17 deployment would leave it out.
+     */
     public static java.util.List<Path> reactorJars() {
         java.util.List<Path> jars = new java.util.ArrayList<>();
-        for (String[] b : REACTOR_BUNDLES) jars.add(reactorJar(b[0], b[1]));
+        for (String[] b : REACTOR_BUNDLES) {
+            if (b[1].equals("ffi-ffm") && Runtime.version().feature() < 22) continue;
+            jars.add(reactorJar(b[0], b[1]));
+        }
         return jars;
     }
 

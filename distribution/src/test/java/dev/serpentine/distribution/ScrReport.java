@@ -45,6 +45,25 @@ final class ScrReport {
         return out.toString();
     }
 
+    /**
+     * The state name and failure text (or null) of the first configuration of the component in bundle
+     * {@code bsn} {@code version}, or null when there is none.
+     */
+    static String[] configuration(BundleContext context, String bsn, String version) {
+        ServiceReference<ServiceComponentRuntime> ref = context.getServiceReference(ServiceComponentRuntime.class);
+        ServiceComponentRuntime scr = context.getService(ref);
+        try {
+            for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs()) {
+                org.osgi.framework.Bundle b = context.getBundle(d.bundle.id);
+                if (b == null || !bsn.equals(b.getSymbolicName()) || !version.equals(b.getVersion().toString())) continue;
+                for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(d)) return new String[]{state(c.state), c.failure};
+            }
+            return null;
+        } finally {
+            context.ungetService(ref);
+        }
+    }
+
     private static String state(int s) {
         return switch (s) {
             case ComponentConfigurationDTO.UNSATISFIED_CONFIGURATION -> "UNSATISFIED_CONFIGURATION";

@@ -58,14 +58,14 @@ public final class SerializerService implements JsonEncoder {
     @Reference
     private PythonRuntime runtime;
 
-    /** Puts {@code serpentine.Fragment} in place before any call. */
+    /** Loads the helpers before any call (a failure refuses this release: the component does not activate). */
     @Activate
     void activate() {
         platform = CodecPlatform.of(runtime);
         prepare(runtime);
     }
 
-    /** Loads the helpers and so makes {@code serpentine.Fragment}, in a GIL task of {@code runtime}. */
+    /** Loads the helpers, in a GIL task of {@code runtime}. */
     public void prepare(PythonRuntime runtime) {
         platform().types(); // a GIL task of its own on first use
         runtime.call(python -> rare());
@@ -251,7 +251,7 @@ public final class SerializerService implements JsonEncoder {
             time = types.time;
             uuid = types.uuid;
             enumMeta = types.enumMeta;
-            fragment = item(py, namespace, "Fragment");
+            fragment = types.fragment; // the bridge's: one class across serializer releases
             refusal = item(py, namespace, "Refusal");
             datetimeText = item(py, namespace, "datetime_text");
             dateText = item(py, namespace, "date_text");
@@ -297,12 +297,6 @@ public final class SerializerService implements JsonEncoder {
         }
         py.Py_DecRef(done);
         Rare r = new Rare(p.types(), py, namespace);
-        long module = CStrings.call(py, "serpentine", py::PyImport_ImportModule);
-        if (module != 0) {
-            CStrings.call(py, "Fragment", c -> py.PyObject_SetAttrString(module, c, r.fragment));
-            py.Py_DecRef(module);
-        }
-        py.PyErr_Clear();
         rare = r;
         return r;
     }

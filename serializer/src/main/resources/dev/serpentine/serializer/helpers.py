@@ -16,24 +16,7 @@ class Refusal(Exception):
     """A contract error: the Java side raises JSONEncodeError with this message and no __cause__."""
 
 
-class Fragment:
-    """Already-serialized JSON (bytes or str) that dumps copies verbatim."""
-
-    __slots__ = ("contents",)
-
-    def __init__(self, *args, **kwargs):
-        if len(args) != 1 or kwargs:
-            raise TypeError("serpentine.Fragment() takes exactly 1 positional argument")
-        object.__setattr__(self, "contents", args[0])
-
-    def __init_subclass__(cls, **kwargs):
-        raise TypeError("type 'serpentine.Fragment' is not an acceptable base type")
-
-    def __setattr__(self, name, value):
-        raise AttributeError("serpentine.Fragment is immutable")
-
-
-Fragment.__module__ = "serpentine"
+# serpentine.Fragment is the bridge's (serpentine._fragment): it must outlive a release of this bundle.
 
 _TZ_UNSUPPORTED = ("datetime's timezone library is not supported: use datetime.timezone.utc, pendulum, pytz, "
                    "or dateutil")

@@ -74,6 +74,7 @@ public final class BridgePlatform implements CodecPlatform {
                             kept(scope, "datetime", "time"), kept(scope, "datetime", "timezone"),
                             kept(scope, "uuid", "UUID"), kept(scope, "enum", "EnumMeta"),
                             kept(scope, "collections", "OrderedDict"),
+                            SerpentineModule.fragmentClass(),
                             SerpentineModule.jsonDecodeError(), mem.getLong(py.symbol("PyExc_TypeError")));
                 }
                 return types;

@@ -31,6 +31,8 @@ final class SerpentineModule {
     /** The module object; the bridge keeps its own reference, so it outlives a {@code del sys.modules[...]}. */
     private static long module;
     private static long jsonDecodeError;
+    /** {@code serpentine.Fragment}, the class of {@link #FRAGMENT_MODULE}; a reference the process keeps. */
+    private static long fragmentClass;
     /** The functions added by name; guarded by the class, and only touched with the GIL held. */
     private static final Map<String, PythonFunction> FUNCTIONS = new HashMap<>();
 
@@ -61,6 +63,11 @@ final class SerpentineModule {
                     python.setAttr(self, "JSONEncodeError", typeError);
                 }
                 jsonDecodeError = decodeError;
+                try (PyRef fragment = fragmentClass(python)) {
+                    python.setAttr(self, "Fragment", fragment);
+                    python.share(fragment).detach(); // kept: its address is PlatformTypes.fragment
+                    fragmentClass = fragment.address();
+                }
             }
             NativeFunction.add(py, m, NAME,
                     "abi_info()\n--\n\nThe running interpreter, its build, the ABI bundle bound to it and the backend.",
@@ -79,6 +86,43 @@ final class SerpentineModule {
         } finally {
             CStrings.free(py, name);
         }
+    }
+
+    /** The module that owns {@code serpentine.Fragment}, in {@code sys.modules} for the life of the process. */
+    static final String FRAGMENT_MODULE = NAME + "._fragment";
+
+    /**
+     * {@code serpentine.Fragment}: the class of {@value #FRAGMENT_MODULE}, made from {@code fragment.py} the first
+     * time and found in {@code sys.modules} after that (a refresh of the bridge installs this module again), so a
+     * Fragment keeps its class across serializer releases and bridge refreshes.
+     */
+    private static PyRef fragmentClass(PythonScope python) {
+        try (PyRef sys = python.importModule("sys"); PyRef modules = python.getAttr(sys, "modules");
+             PyRef get = python.getAttr(modules, "get"); PyRef existing = python.call(get, FRAGMENT_MODULE)) {
+            if (python.toJava(existing) != null) return python.getAttr(existing, "Fragment");
+            try (PyRef types = python.importModule("types"); PyRef moduleType = python.getAttr(types, "ModuleType");
+                 PyRef m = python.call(moduleType, FRAGMENT_MODULE); PyRef namespace = python.getAttr(m, "__dict__");
+                 PyRef builtins = python.importModule("builtins"); PyRef exec = python.getAttr(builtins, "exec");
+                 PyRef set = python.getAttr(modules, "__setitem__")) {
+                python.call(exec, resource("fragment.py"), namespace).close();
+                python.call(set, FRAGMENT_MODULE, m).close();
+                return python.getAttr(m, "Fragment");
+            }
+        }
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = SerpentineModule.class.getResourceAsStream(name)) {
+            if (in == null) throw new IllegalStateException("python-bridge has no " + name);
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + name, e);
+        }
+    }
+
+    /** {@code serpentine.Fragment} (the module is installed before any runtime is offered). */
+    static long fragmentClass() {
+        return fragmentClass;
     }
 
     /** {@code serpentine.JSONDecodeError} (the module is installed before any runtime is offered). */

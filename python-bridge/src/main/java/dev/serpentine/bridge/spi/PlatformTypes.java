@@ -22,13 +22,18 @@ public final class PlatformTypes {
     public final long enumMeta;
     /** {@code collections.OrderedDict}. */
     public final long orderedDict;
+    /**
+     * {@code serpentine.Fragment}: one class for the life of the process, owned by the bridge (not by a codec
+     * release), so a Fragment made before a serializer swap is still one after it.
+     */
+    public final long fragment;
     /** {@code serpentine.JSONDecodeError}, a subclass of {@code json.JSONDecodeError}. */
     public final long jsonDecodeError;
     /** {@code serpentine.JSONEncodeError}: the {@code TypeError} type object itself, as in orjson. */
     public final long jsonEncodeError;
 
     public PlatformTypes(PyTypes builtin, long datetime, long date, long time, long timezone, long uuid, long enumMeta,
-                         long orderedDict, long jsonDecodeError, long jsonEncodeError) {
+                         long orderedDict, long fragment, long jsonDecodeError, long jsonEncodeError) {
         this.builtin = builtin;
         this.datetime = datetime;
         this.date = date;
@@ -37,6 +42,7 @@ public final class PlatformTypes {
         this.uuid = uuid;
         this.enumMeta = enumMeta;
         this.orderedDict = orderedDict;
+        this.fragment = fragment;
         this.jsonDecodeError = jsonDecodeError;
         this.jsonEncodeError = jsonEncodeError;
     }

@@ -10,10 +10,14 @@
  * mandatory attribute {@code serpentine=platform} (import it with {@code ;serpentine=platform}). Interfaces the bridge
  * implements are {@code @ProviderType} (a new method is a minor version); the function bodies codecs implement are
  * {@code @ConsumerType}.
+ *
+ * <p>0.3.0: {@link dev.serpentine.bridge.spi.PlatformTypes#fragment} ({@code serpentine.Fragment}, now owned by the
+ * bridge so that it outlives a serializer release); {@code PlatformTypes}' constructor, which only the bridge calls,
+ * takes it.
  */
 // Never imported by the bridge itself: its own import would need the mandatory attribute to match.
 @Export(attribute = {"serpentine=platform", "mandatory:=serpentine"}, substitution = Export.Substitution.NOIMPORT)
-@Version("0.2.0")
+@Version("0.3.0")
 package dev.serpentine.bridge.spi;
 
 import org.osgi.annotation.bundle.Export;

@@ -18,6 +18,9 @@ import java.util.stream.Collectors;
  */
 public final class AbiSelector {
 
+    /** Every refused candidate is logged here (WARNING): an operator sees why a newer bundle is not in use. */
+    private static final System.Logger LOG = System.getLogger(AbiSelector.class.getName());
+
     private AbiSelector() {
     }
 
@@ -37,7 +40,8 @@ public final class AbiSelector {
      * The verified views of the best matching bundle.
      *
      * @throws AbiMismatchException when no bundle matches the version and flavour, or none passes verification
-     *                              (the first failure is reported)
+     *                              (the first failure is reported); each bundle that fails verification is also
+     *                              logged as refused (WARNING), also when an older one is bound instead
      */
     public static CPythonViews bind(RunningInterpreter interpreter, Collection<? extends CPythonAbi> candidates) {
         String tag = interpreter.version().abiTag();
@@ -56,6 +60,8 @@ public final class AbiSelector {
             try {
                 return AbiVerifier.verify(interpreter, abi, supported(candidates));
             } catch (AbiMismatchException e) {
+                LOG.log(System.Logger.Level.WARNING, "ABI bundle " + abi.tag() + " " + abi.bundleVersion() + " ("
+                        + abi.flavour() + ") refused: " + e.getMessage());
                 if (first == null) first = e;
             }
         }

@@ -243,7 +243,35 @@ class AbiSelectionTest {
         CPythonAbi olderWrong = generated(Map.of("bundle.version", "8.0.0",
                 "tupleItems", String.valueOf(Integer.parseInt(running.getProperty("tupleItems").trim()) + 8)));
         CPythonAbi correct = generated(Map.of("bundle.version", "1.0.0"));
-        assertSame(correct, AbiSelector.bind(Live.INTERPRETER, List.of(newerWrong, correct, olderWrong)).abi());
+        List<String> warnings = new ArrayList<>();
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(AbiSelector.class.getName());
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel() == java.util.logging.Level.WARNING) warnings.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(capture);
+        try {
+            assertSame(correct, AbiSelector.bind(Live.INTERPRETER, List.of(newerWrong, correct, olderWrong)).abi());
+        } finally {
+            log.removeHandler(capture);
+        }
+        // the skipped newer bundles are refused with a logged reason each, newest first, though an older one was bound
+        assertEquals(2, warnings.size(), warnings::toString);
+        String flavour = Live.INTERPRETER.flavour().layoutName();
+        assertTrue(warnings.get(0).startsWith("ABI bundle " + tag() + " 9.0.0 (" + flavour + ") refused: CPython "
+                + Live.INTERPRETER.version() + ": PyBytesObject.ob_sval"), warnings.get(0));
+        assertTrue(warnings.get(1).startsWith("ABI bundle " + tag() + " 8.0.0 (" + flavour + ") refused: CPython "
+                + Live.INTERPRETER.version() + ": PyTupleObject.ob_item[0]"), warnings.get(1));
 
         // with no correct bundle, the failure of the newest one is reported
         var e = assertThrows(AbiMismatchException.class,
