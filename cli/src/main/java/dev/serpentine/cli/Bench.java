@@ -3,6 +3,9 @@ package dev.serpentine.cli;
 import dev.serpentine.bridge.PyRef;
 import dev.serpentine.bridge.PythonRuntime;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +20,9 @@ import java.util.function.Consumer;
  */
 final class Bench {
 
+    /** The corpora shipped as resources (corpus/README.md says where they come from). */
+    static final List<String> CORPORA = List.of("canada.json", "citm_catalog.json", "github.json", "twitter.json");
+
     static final List<String> LIBRARIES = List.of("serpentine", "orjson", "json");
     static final List<String> OPERATIONS = List.of("dumps", "loads");
 
@@ -30,6 +36,20 @@ final class Bench {
             Long other = medians.get(library);
             return other == null ? Double.NaN : other / (double) medians.get("serpentine");
         }
+    }
+
+    /** The four corpora, read from the jar. */
+    static List<Document> corpora() {
+        List<Document> documents = new ArrayList<>();
+        for (String name : CORPORA) {
+            try (InputStream in = Bench.class.getResourceAsStream("corpus/" + name)) {
+                if (in == null) throw new IllegalStateException("corpus " + name + " is missing from the cli jar");
+                documents.add(new Document(name, in.readAllBytes()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return documents;
     }
 
     private final PythonRuntime runtime;

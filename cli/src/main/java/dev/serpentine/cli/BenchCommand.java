@@ -16,7 +16,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,9 +31,6 @@ import java.util.concurrent.Callable;
         description = "Time serpentine, orjson (where importable) and json: dumps and loads of each document, every"
                 + " result checked against json; prints medians and ratios, writes a PNG chart.")
 final class BenchCommand implements Callable<Integer> {
-
-    /** The corpora shipped as resources (corpus/README.md says where they come from). */
-    static final List<String> CORPORA = List.of("canada.json", "citm_catalog.json", "github.json", "twitter.json");
 
     @Mixin
     InterpreterOptions interpreter;
@@ -84,15 +80,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private List<Bench.Document> documents() throws IOException {
+        if (files.isEmpty()) return Bench.corpora();
         List<Bench.Document> documents = new ArrayList<>();
-        if (files.isEmpty()) {
-            for (String name : CORPORA) {
-                try (InputStream in = BenchCommand.class.getResourceAsStream("corpus/" + name)) {
-                    if (in == null) throw new IllegalStateException("corpus " + name + " is missing from the cli jar");
-                    documents.add(new Bench.Document(name, in.readAllBytes()));
-                }
-            }
-        }
         for (Path file : files) {
             if (!Files.isRegularFile(file)) throw new Main.CliException("no such file: " + file.toAbsolutePath());
             documents.add(new Bench.Document(file.getFileName().toString(), Files.readAllBytes(file)));
