@@ -118,6 +118,7 @@ final class Bench {
             }
             sb.append('\n');
         }
+        if (libraries.size() > 1) sb.append("ratios: the library's median over serpentine's (above 1: serpentine is faster)\n");
         return sb.toString();
     }
 }

@@ -93,7 +93,9 @@ final class BenchCommand implements Callable<Integer> {
     private void writeChart(List<Bench.Row> rows, List<String> libraries) throws IOException {
         System.setProperty("java.awt.headless", "true");
         CategoryChart c = new CategoryChartBuilder().width(1000).height(560).title("serpentine bench (median, lower is better)")
-                .xAxisTitle("document, operation").yAxisTitle("ms").build();
+                .xAxisTitle("document, operation").yAxisTitle("ms (log scale)").build();
+        c.getStyler().setXAxisLabelRotation(30); // the group names overlap otherwise
+        c.getStyler().setYAxisLogarithmic(true); // github.json is ~40 times smaller than canada.json
         List<String> groups = rows.stream().map(r -> r.document().replace(".json", "") + " " + r.operation()).toList();
         for (String library : libraries) {
             c.addSeries(library, groups, rows.stream().map(r -> (Number) (r.medians().get(library) / 1e6)).toList());
