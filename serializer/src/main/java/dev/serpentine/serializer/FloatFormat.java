@@ -37,8 +37,8 @@ final class FloatFormat {
 
     private static final int F_Q_MIN = -149;
     private static final int F_C_MIN = 1 << 23;
-    /** Float subnormals below this many units take the exact route, as doubles below {@link #TINY} do. */
-    private static final int F_TINY = 8;
+    /** Float subnormals below this many units take the exact route, for the reason doubles below {@link #TINY} do. */
+    private static final int F_TINY = 1 << 12;
     private static final long MASK_32 = (1L << 32) - 1;
 
     /**
