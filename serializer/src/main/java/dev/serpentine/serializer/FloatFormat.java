@@ -316,17 +316,40 @@ final class FloatFormat {
 
     /** Number of decimal digits of v > 0. */
     static int digitCount(long v) {
-        int n = 1;
-        while (n < 19 && v >= POW10[n]) n++;
-        return n;
+        int n = (64 - Long.numberOfLeadingZeros(v)) * 1233 >>> 12; // ⌊log10 2^bits⌋: the count, or one less
+        return n < 19 && v >= POW10[n] ? n + 1 : Math.max(n, 1);
     }
 
-    /** The n lowest decimal digits of v (zero-padded) at out[pos…pos+n). */
+    /** "00" to "99". */
+    private static final byte[] PAIRS = pairs();
+
+    private static byte[] pairs() {
+        byte[] b = new byte[200];
+        for (int i = 0; i < 100; i++) {
+            b[2 * i] = (byte) ('0' + i / 10);
+            b[2 * i + 1] = (byte) ('0' + i % 10);
+        }
+        return b;
+    }
+
+    /** The n lowest decimal digits of v ≥ 0 (zero-padded) at out[pos…pos+n): two at a time, in int arithmetic once v fits. */
     static void writeDigits(long v, int n, byte[] out, int pos) {
-        for (int i = pos + n - 1; i >= pos; i--) {
-            long q = v / 10;
-            out[i] = (byte) ('0' + (v - q * 10));
+        int i = pos + n;
+        while (v > Integer.MAX_VALUE && i - pos >= 2) {
+            long q = v / 100;
+            int r = (int) (v - q * 100);
+            out[--i] = PAIRS[2 * r + 1];
+            out[--i] = PAIRS[2 * r];
             v = q;
         }
+        int w = (int) v;
+        while (i - pos >= 2) {
+            int q = w / 100;
+            int r = w - q * 100;
+            out[--i] = PAIRS[2 * r + 1];
+            out[--i] = PAIRS[2 * r];
+            w = q;
+        }
+        if (i > pos) out[--i] = (byte) ('0' + w % 10);
     }
 }
