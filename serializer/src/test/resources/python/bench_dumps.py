@@ -52,14 +52,17 @@ def run(corpus):
 
 
 def run_numpy():
-    """OPT_SERIALIZE_NUMPY on a few large arrays, against orjson where importable."""
+    """OPT_SERIALIZE_NUMPY on a few large arrays, against orjson where importable. Outputs of 20 MB and more are
+    dominated by page faults on a loaded VM (orjson too), hence 1e5 sizes as well."""
     try:
         import numpy as np
     except ImportError:
         return "numpy is not importable: no numpy timings"
     rnd = np.random.default_rng(1)
     arrays = {
+        "float64 1e5": rnd.standard_normal(100_000),
         "float64 1e6": rnd.standard_normal(1_000_000),
+        "int64 1e5": rnd.integers(-2 ** 62, 2 ** 62, 100_000),
         "int64 1e6": rnd.integers(-2 ** 62, 2 ** 62, 1_000_000),
         "float32 1000x1000": rnd.standard_normal((1000, 1000)).astype(np.float32),
         "bool 1e6": rnd.integers(0, 2, 1_000_000).astype(bool),

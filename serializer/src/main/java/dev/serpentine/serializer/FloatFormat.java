@@ -61,7 +61,7 @@ final class FloatFormat {
             return shortest(Q_MIN - 1 + bq, c, out, pos);
         }
         if (t != 0) {
-            return t < TINY ? tiny(t, out, pos) : shortest(Q_MIN, t, out, pos);
+            return t < TINY ? tiny(Double.longBitsToDouble(t), false, out, pos) : shortest(Q_MIN, t, out, pos);
         }
         out[pos] = '0';
         out[pos + 1] = '.';
@@ -76,13 +76,15 @@ final class FloatFormat {
      */
     private static final long TINY = 1 << 12;
 
-    private static int tiny(long t, byte[] out, int pos) {
-        double v = Double.longBitsToDouble(t);
+    private static int tiny(double v, boolean isFloat, byte[] out, int pos) {
         java.math.BigDecimal exact = new java.math.BigDecimal(v);
         for (int p = 1; ; p++) {
             java.math.BigDecimal d = exact.round(new java.math.MathContext(p, java.math.RoundingMode.HALF_EVEN));
-            if (d.doubleValue() == v) {
-                return layout(d.unscaledValue().longValueExact(), -d.scale(), out, pos, DOUBLE_LOW, DOUBLE_HIGH);
+            // Float.parseFloat rounds correctly (d.floatValue() may round twice)
+            if (isFloat ? Float.parseFloat(d.toString()) == v : d.doubleValue() == v) {
+                long f = d.unscaledValue().longValueExact();
+                return isFloat ? layout(f, -d.scale(), out, pos, FLOAT_LOW, FLOAT_HIGH)
+                        : layout(f, -d.scale(), out, pos, DOUBLE_LOW, DOUBLE_HIGH);
             }
         }
     }
@@ -103,24 +105,12 @@ final class FloatFormat {
             return shortestFloat(F_Q_MIN - 1 + bq, c, out, pos);
         }
         if (t != 0) {
-            return t < F_TINY ? tinyFloat(t, out, pos) : shortestFloat(F_Q_MIN, t, out, pos);
+            return t < F_TINY ? tiny(Float.intBitsToFloat(t), true, out, pos) : shortestFloat(F_Q_MIN, t, out, pos);
         }
         out[pos] = '0';
         out[pos + 1] = '.';
         out[pos + 2] = '0';
         return pos + 3;
-    }
-
-    /** The few smallest float subnormals, as {@link #tiny}; Float.parseFloat rounds correctly. */
-    private static int tinyFloat(int t, byte[] out, int pos) {
-        float v = Float.intBitsToFloat(t);
-        java.math.BigDecimal exact = new java.math.BigDecimal(v);
-        for (int p = 1; ; p++) {
-            java.math.BigDecimal d = exact.round(new java.math.MathContext(p, java.math.RoundingMode.HALF_EVEN));
-            if (Float.parseFloat(d.toString()) == v) {
-                return layout(d.unscaledValue().longValueExact(), -d.scale(), out, pos, FLOAT_LOW, FLOAT_HIGH);
-            }
-        }
     }
 
     /** {@link #shortest} for v = c·2^q a float: the same method, with the high 64 bits of g being enough. */
