@@ -613,6 +613,11 @@ final class Encoder implements PyDictView.EntryVisitor {
         for (long done = 0; done < n; ) {
             int m = (int) Math.min(n - done, ELEMENT_CHUNK / size);
             mem.copyToArray(data + done * size, e, 0, m * size);
+            if (!indent && kind >= NumpyTypes.I64 && kind <= NumpyTypes.BOOL) {
+                compactIntegers(e, m, kind, done == 0);
+                done += m;
+                continue;
+            }
             for (int i = 0, at = 0; i < m; i++, at += size) {
                 if (done + i != 0) put((byte) ',');
                 if (indent) newline(d);
@@ -625,6 +630,48 @@ final class Encoder implements PyDictView.EntryVisitor {
                 element(kind, raw, unit);
             }
             done += m;
+        }
+    }
+
+    /** A chunk of int, uint or bool elements, compact: room made once, no check per element (the common case). */
+    private void compactIntegers(byte[] e, int m, int kind, boolean first) {
+        ensure(22 * m);
+        byte[] b = buf;
+        int size = NumpyTypes.size(kind);
+        if (!first) b[pos++] = ',';
+        if (kind == NumpyTypes.BOOL) {
+            int p = pos;
+            for (int i = 0; i < m; i++) {
+                if (i != 0) b[p++] = ',';
+                if (e[i] != 0) {
+                    b[p] = 't';
+                    b[p + 1] = 'r';
+                    b[p + 2] = 'u';
+                    b[p + 3] = 'e';
+                    p += 4;
+                } else {
+                    b[p] = 'f';
+                    b[p + 1] = 'a';
+                    b[p + 2] = 'l';
+                    b[p + 3] = 's';
+                    b[p + 4] = 'e';
+                    p += 5;
+                }
+            }
+            pos = p;
+            return;
+        }
+        boolean unsigned = kind >= NumpyTypes.U64;
+        for (int i = 0, at = 0; i < m; i++, at += size) {
+            if (i != 0) b[pos++] = ',';
+            long raw = switch (size) {
+                case 8 -> (long) NATIVE_LONGS.get(e, at);
+                case 4 -> unsigned ? (int) NATIVE_INTS.get(e, at) & 0xffff_ffffL : (int) NATIVE_INTS.get(e, at);
+                case 2 -> unsigned ? (short) NATIVE_SHORTS.get(e, at) & 0xffff : (short) NATIVE_SHORTS.get(e, at);
+                default -> unsigned ? e[at] & 0xff : e[at];
+            };
+            if (unsigned || raw >= 0) decimal(raw, false);
+            else decimal(-raw, true);
         }
     }
 
