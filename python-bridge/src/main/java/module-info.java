@@ -14,7 +14,7 @@ module dev.serpentine.bridge {
     // The codec SPI: platform-only, like ffi-core's raw packages.
     exports dev.serpentine.bridge.spi to dev.serpentine.serializer, dev.serpentine.deserializer;
     exports dev.serpentine.bridge.platform to dev.serpentine.allocator, dev.serpentine.serializer,
-            dev.serpentine.deserializer;
+            dev.serpentine.deserializer, dev.serpentine.cli; // the cli: `serpentine:abi verify`
 
     uses dev.serpentine.ffi.binding.CPythonBinding;
     uses dev.serpentine.ffi.abi.CPythonAbi;

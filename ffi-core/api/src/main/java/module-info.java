@@ -21,7 +21,8 @@ module dev.serpentine.ffi {
     exports dev.serpentine.ffi.abi to
             dev.serpentine.abi.cp39, dev.serpentine.abi.cp310, dev.serpentine.abi.cp311,
             dev.serpentine.abi.cp312, dev.serpentine.abi.cp313, dev.serpentine.abi.cp314,
-            dev.serpentine.allocator, dev.serpentine.bridge, dev.serpentine.serializer, dev.serpentine.deserializer;
+            dev.serpentine.allocator, dev.serpentine.bridge, dev.serpentine.serializer, dev.serpentine.deserializer,
+            dev.serpentine.cli; // the ABI bundles on offer, for `serpentine doctor` and `serpentine:abi list`
     exports dev.serpentine.ffi.buffer to
             dev.serpentine.abi.cp39, dev.serpentine.abi.cp310, dev.serpentine.abi.cp311,
             dev.serpentine.abi.cp312, dev.serpentine.abi.cp313, dev.serpentine.abi.cp314,

@@ -49,3 +49,34 @@ def run(corpus):
     s, j = medians_ms([serpentine.dumps, json.dumps], small)
     lines.append("dumps({'a': 1}) serpentine %.2f us, json %.2f us" % (s * 1000, j * 1000))
     return "\n".join(lines)
+
+
+def run_numpy():
+    """OPT_SERIALIZE_NUMPY on a few large arrays, against orjson where importable. Outputs of 20 MB and more are
+    dominated by page faults on a loaded VM (orjson too), hence 1e5 sizes as well."""
+    try:
+        import numpy as np
+    except ImportError:
+        return "numpy is not importable: no numpy timings"
+    rnd = np.random.default_rng(1)
+    arrays = {
+        "float64 1e5": rnd.standard_normal(100_000),
+        "float64 1e6": rnd.standard_normal(1_000_000),
+        "int64 1e5": rnd.integers(-2 ** 62, 2 ** 62, 100_000),
+        "int64 1e6": rnd.integers(-2 ** 62, 2 ** 62, 1_000_000),
+        "float32 1000x1000": rnd.standard_normal((1000, 1000)).astype(np.float32),
+        "bool 1e6": rnd.integers(0, 2, 1_000_000).astype(bool),
+        "datetime64[us] 1e5": rnd.integers(0, 2 * 10 ** 15, 100_000).view("M8[us]"),
+    }
+    opt = serpentine.OPT_SERIALIZE_NUMPY
+    lines = []
+    for label, a in arrays.items():
+        fs = [lambda x: serpentine.dumps(x, option=opt)]
+        if orjson is not None:
+            fs.append(lambda x: orjson.dumps(x, option=opt))
+        ms = medians_ms(fs, a, seconds=3)
+        line = "%-20s serpentine %8.2f ms" % (label, ms[0])
+        if orjson is not None:
+            line += "  orjson %8.2f ms  serpentine/orjson %5.2fx" % (ms[1], ms[0] / ms[1])
+        lines.append(line)
+    return "\n".join(lines)

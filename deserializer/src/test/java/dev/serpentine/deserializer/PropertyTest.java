@@ -21,7 +21,11 @@ class PropertyTest {
     @Test
     void generatedDocumentsAgreeWithOrjsonWhereImportable() {
         Interpreter.exec("try:\n    import orjson as _orjson\nexcept ImportError:\n    _orjson = None\n");
-        Interpreter.noMismatches("properties(99, " + 500 * SCALE + ", _orjson.loads) if _orjson else []");
+        // The matrix's interpreters have no orjson; the oracle runs (pyenv 3.11.7, root pom) do.
+        org.junit.jupiter.api.Assumptions.assumeTrue((Boolean) Interpreter.eval("_orjson is not None"),
+                "orjson is not importable in this interpreter");
+        System.out.println("loads against orjson " + Interpreter.eval("_orjson.__version__"));
+        Interpreter.noMismatches("properties(99, " + 500 * SCALE + ", _orjson.loads)");
     }
 
     @Test

@@ -36,6 +36,7 @@ final class Encoder implements PyDictView.EntryVisitor {
     static final int OPT_INDENT_2 = 1;
     static final int OPT_NAIVE_UTC = 1 << 1;
     static final int OPT_NON_STR_KEYS = 1 << 2;
+    static final int OPT_OMIT_MICROSECONDS = 1 << 3;
     static final int OPT_SERIALIZE_NUMPY = 1 << 4;
     static final int OPT_SORT_KEYS = 1 << 5;
     static final int OPT_STRICT_INTEGER = 1 << 6;
@@ -54,6 +55,12 @@ final class Encoder implements PyDictView.EntryVisitor {
     private static final long MAX_SAFE_INT = (1L << 53) - 1;
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    // numpy array elements, in the platform's order (arrays in the other order are refused).
+    private static final VarHandle NATIVE_LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    private static final VarHandle NATIVE_INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
+    private static final VarHandle NATIVE_SHORTS = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.nativeOrder());
+    /** Bytes of numpy array data copied per native read. */
+    private static final int ELEMENT_CHUNK = 1 << 14;
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGHS = 0x8080808080808080L;
     /** The escape of each byte below 0x20 and of '"' and '\\', or null (written as is). */
@@ -76,6 +83,8 @@ final class Encoder implements PyDictView.EntryVisitor {
     private long listItems;
     private long tupleItems;
     private long bytesData;
+    /** Where a numpy scalar holds its value: right after the object header, as a float's. */
+    private long scalarValue;
     /** A native {@code PyObject *} slot for {@code _PyBytes_Resize}, allocated once per encoder. */
     private long resizeSlot;
 
@@ -101,6 +110,8 @@ final class Encoder implements PyDictView.EntryVisitor {
     private char[] chars = new char[256];
     private int[] ints = new int[64];
     private byte[] latin = new byte[256];
+    /** Elements of a numpy array, copied from its data a chunk at a time. */
+    private byte[] elements;
 
     // Sorted dict keys: raw UTF-8 staged in keyBytes, [offset, length, arena index] per key in keyIndex.
     private byte[] keyBytes = new byte[1024];
@@ -183,6 +194,7 @@ final class Encoder implements PyDictView.EntryVisitor {
         listItems = layout.listItems;
         tupleItems = layout.tupleItems;
         bytesData = layout.bytesData;
+        scalarValue = layout.floatValue;
         opts = options;
         defaultFn = defaultCallable;
         defaultCalls = 0;
@@ -360,7 +372,7 @@ final class Encoder implements PyDictView.EntryVisitor {
             } finally {
                 py.Py_DecRef(fields);
             }
-        } else {
+        } else if ((opts & OPT_SERIALIZE_NUMPY) == 0 || !numpy(o, t, depth)) {
             viaDefault(o, depth);
         }
     }
@@ -458,6 +470,234 @@ final class Encoder implements PyDictView.EntryVisitor {
         } finally {
             py.Py_DecRef(contents);
         }
+    }
+
+
+    // --- numpy (OPT_SERIALIZE_NUMPY) ----------------------------------------------------------------------------
+
+    // PyArrayInterface (numpy's __array_struct__ capsule): offsets on LP64, and the flags dumps needs.
+    private static final int AI_TWO = 0;
+    private static final int AI_ND = 4;
+    private static final int AI_TYPEKIND = 8;
+    private static final int AI_ITEMSIZE = 12;
+    private static final int AI_FLAGS = 16;
+    private static final int AI_SHAPE = 24;
+    private static final int AI_DATA = 40;
+    private static final int NPY_ARRAY_C_CONTIGUOUS = 0x1;
+    private static final int NPY_ARRAY_NOTSWAPPED = 0x200;
+    /** numpy's own limit is 64 dimensions (32 before numpy 2). */
+    private static final int NPY_MAXDIMS = 64;
+
+    /** Writes {@code o} if its type is exactly one of numpy's that dumps writes; false (nothing done) if not. */
+    private boolean numpy(long o, long t, int depth) {
+        NumpyTypes np = service.numpyTypes();
+        if (np == null) {
+            // numpy is looked up only once an object of a type named numpy.… shows up (then numpy is imported).
+            if (!object.typeName(o).startsWith("numpy.")) return false;
+            np = service.loadNumpyTypes(call(service.rare().numpyTypes, o));
+            if (np == null) return false;
+        }
+        if (t == np.ndarray) {
+            ndarray(o, depth);
+            return true;
+        }
+        int kind = np.scalarKind(t);
+        if (kind < 0) return false;
+        long at = o + scalarValue;
+        long raw = switch (NumpyTypes.size(kind)) {
+            case 8 -> mem.getLong(at);
+            case 4 -> mem.getInt(at);
+            case 2 -> mem.getShort(at);
+            default -> mem.getByte(at);
+        };
+        int unit = kind == NumpyTypes.DATETIME64 ? mem.getInt(at + 8) & 0xff | mem.getInt(at + 12) << 8 : 0;
+        element(kind, raw, unit);
+        return true;
+    }
+
+    /**
+     * A numpy array through its array interface: nested arrays of its elements read straight from its data. An
+     * array dumps cannot write (not C-contiguous, 0-d, an unsupported dtype) goes to {@code default} if there is one.
+     */
+    private void ndarray(long o, int depth) {
+        long capsule = py.PyObject_GetAttr(o, service.rare().arrayStruct);
+        long iface = capsule == 0 ? 0 : py.PyCapsule_GetPointer(capsule, 0);
+        if (iface == 0) {
+            py.PyErr_Clear();
+            if (capsule != 0) py.Py_DecRef(capsule);
+            throw new EncodeFailure("numpy array is malformed", 0);
+        }
+        try { // the capsule holds a reference to the array, and the interface lives as long as the capsule
+            if (mem.getInt(iface + AI_TWO) != 2) throw new EncodeFailure("numpy array is malformed", 0);
+            int flags = mem.getInt(iface + AI_FLAGS);
+            if ((flags & NPY_ARRAY_C_CONTIGUOUS) == 0) {
+                unwritableArray(o, depth, "numpy array is not C contiguous; use ndarray.tolist() in default");
+                return;
+            }
+            if ((flags & NPY_ARRAY_NOTSWAPPED) == 0) throw new EncodeFailure("numpy array is not native-endianness", 0);
+            int nd = mem.getInt(iface + AI_ND);
+            int kind = NumpyTypes.arrayKind(mem.getByte(iface + AI_TYPEKIND), mem.getInt(iface + AI_ITEMSIZE));
+            if (nd == 0 || kind < 0) {
+                unwritableArray(o, depth, "unsupported datatype in numpy array");
+                return;
+            }
+            long shapes = mem.getLong(iface + AI_SHAPE);
+            if (nd < 0 || nd > NPY_MAXDIMS || shapes == 0) throw new EncodeFailure("numpy array is malformed", 0);
+            long[] shape = new long[nd];
+            mem.copyToArray(shapes, shape, 0, nd);
+            long count = 1; // elements, so that count · itemsize cannot overflow
+            for (long n : shape) {
+                if (n < 0 || n != 0 && count > Long.MAX_VALUE / 8 / n) throw new EncodeFailure("numpy array is malformed", 0);
+                count *= n;
+            }
+            // The unit of datetime64 elements (a Python call: the capsule keeps the array and its data alive).
+            int unit = kind == NumpyTypes.DATETIME64 ? datetimeUnit(o) : 0;
+            long data = mem.getLong(iface + AI_DATA);
+            if (data == 0 && count != 0) throw new EncodeFailure("numpy array is malformed", 0);
+            dimension(shape, 0, data, kind, unit, depth);
+        } finally {
+            py.Py_DecRef(capsule);
+        }
+    }
+
+    private void unwritableArray(long o, int depth, String message) {
+        if (defaultFn == 0) throw new EncodeFailure(message, 0);
+        viaDefault(o, depth);
+    }
+
+    private int datetimeUnit(long array) {
+        long u = call(service.rare().numpyDatetimeUnit, array);
+        long unit = py.PyLong_AsLongLong(u); // code | multiple << 8
+        py.Py_DecRef(u);
+        if (unit < 0 || unit > Integer.MAX_VALUE) {
+            py.PyErr_Clear();
+            throw new EncodeFailure("numpy array is malformed", 0);
+        }
+        return (int) unit;
+    }
+
+    /** Writes dimension {@code dim} (of C-contiguous data at {@code data}) and returns the address after it. */
+    private long dimension(long[] shape, int dim, long data, int kind, int unit, int depth) {
+        int d = depth + 1;
+        if (d > MAX_DEPTH) throw new EncodeFailure("Recursion limit reached", 0);
+        long n = shape[dim];
+        if (n == 0) {
+            ensure(2);
+            buf[pos++] = '[';
+            buf[pos++] = ']';
+            return data;
+        }
+        boolean indent = (opts & OPT_INDENT_2) != 0;
+        put((byte) '[');
+        if (dim == shape.length - 1) {
+            elements(data, n, kind, unit, d);
+            data += n * NumpyTypes.size(kind);
+        } else {
+            for (long i = 0; i < n; i++) {
+                if (i != 0) put((byte) ',');
+                if (indent) newline(d);
+                data = dimension(shape, dim + 1, data, kind, unit, d);
+            }
+        }
+        if (indent) newline(depth);
+        put((byte) ']');
+        return data;
+    }
+
+    /** {@code n} elements at {@code data}, copied a chunk at a time, at depth {@code d}. */
+    private void elements(long data, long n, int kind, int unit, int d) {
+        if (elements == null) elements = new byte[ELEMENT_CHUNK];
+        byte[] e = elements;
+        int size = NumpyTypes.size(kind);
+        boolean indent = (opts & OPT_INDENT_2) != 0;
+        for (long done = 0; done < n; ) {
+            int m = (int) Math.min(n - done, ELEMENT_CHUNK / size);
+            mem.copyToArray(data + done * size, e, 0, m * size);
+            if (!indent && kind >= NumpyTypes.I64 && kind <= NumpyTypes.BOOL) {
+                compactIntegers(e, m, kind, done == 0);
+                done += m;
+                continue;
+            }
+            for (int i = 0, at = 0; i < m; i++, at += size) {
+                if (done + i != 0) put((byte) ',');
+                if (indent) newline(d);
+                long raw = switch (size) {
+                    case 8 -> (long) NATIVE_LONGS.get(e, at);
+                    case 4 -> (int) NATIVE_INTS.get(e, at);
+                    case 2 -> (short) NATIVE_SHORTS.get(e, at);
+                    default -> e[at];
+                };
+                element(kind, raw, unit);
+            }
+            done += m;
+        }
+    }
+
+    /** A chunk of int, uint or bool elements, compact: room made once, no check per element (the common case). */
+    private void compactIntegers(byte[] e, int m, int kind, boolean first) {
+        ensure(22 * m);
+        byte[] b = buf;
+        int size = NumpyTypes.size(kind);
+        if (!first) b[pos++] = ',';
+        if (kind == NumpyTypes.BOOL) {
+            int p = pos;
+            for (int i = 0; i < m; i++) {
+                if (i != 0) b[p++] = ',';
+                if (e[i] != 0) {
+                    b[p] = 't';
+                    b[p + 1] = 'r';
+                    b[p + 2] = 'u';
+                    b[p + 3] = 'e';
+                    p += 4;
+                } else {
+                    b[p] = 'f';
+                    b[p + 1] = 'a';
+                    b[p + 2] = 'l';
+                    b[p + 3] = 's';
+                    b[p + 4] = 'e';
+                    p += 5;
+                }
+            }
+            pos = p;
+            return;
+        }
+        boolean unsigned = kind >= NumpyTypes.U64;
+        for (int i = 0, at = 0; i < m; i++, at += size) {
+            if (i != 0) b[pos++] = ',';
+            long raw = switch (size) {
+                case 8 -> (long) NATIVE_LONGS.get(e, at);
+                case 4 -> unsigned ? (int) NATIVE_INTS.get(e, at) & 0xffff_ffffL : (int) NATIVE_INTS.get(e, at);
+                case 2 -> unsigned ? (short) NATIVE_SHORTS.get(e, at) & 0xffff : (short) NATIVE_SHORTS.get(e, at);
+                default -> unsigned ? e[at] & 0xff : e[at];
+            };
+            if (unsigned || raw >= 0) decimal(raw, false);
+            else decimal(-raw, true);
+        }
+    }
+
+    /** One numpy value of {@code kind}: {@code raw} holds its bits, sign-extended from its size. */
+    private void element(int kind, long raw, int unit) {
+        ensure(Datetime64.MAX_LENGTH);
+        switch (kind) {
+            case NumpyTypes.F64 -> floating(Double.longBitsToDouble(raw));
+            case NumpyTypes.F32 -> float32(Float.intBitsToFloat((int) raw));
+            case NumpyTypes.F16 -> float32(NumpyTypes.halfToFloat((int) raw & 0xffff));
+            case NumpyTypes.I64, NumpyTypes.I32, NumpyTypes.I16, NumpyTypes.I8 -> decimal(raw < 0 ? -raw : raw, raw < 0);
+            case NumpyTypes.U64 -> decimal(raw, false);
+            case NumpyTypes.U32 -> decimal(raw & 0xffff_ffffL, false);
+            case NumpyTypes.U16 -> decimal(raw & 0xffff, false);
+            case NumpyTypes.U8 -> decimal(raw & 0xff, false);
+            case NumpyTypes.BOOL -> literal(raw != 0 ? TRUE : FALSE);
+            default -> pos = Datetime64.write(raw, unit, opts, buf, pos);
+        }
+    }
+
+    private void float32(float v) {
+        if (Float.isNaN(v) || Float.isInfinite(v)) {
+            literal(NULL);
+            return;
+        }
+        pos = FloatFormat.writeFloat(v, buf, pos);
     }
 
     // --- pins ---------------------------------------------------------------------------------------------------
@@ -792,6 +1032,12 @@ final class Encoder implements PyDictView.EntryVisitor {
             if (negative && Long.compareUnsigned(mag, Long.MIN_VALUE) > 0) return false;
         }
         if (strict && Long.compareUnsigned(mag, MAX_SAFE_INT) > 0) return false;
+        decimal(mag, negative);
+        return true;
+    }
+
+    /** Writes the unsigned magnitude {@code mag}, after a '-' if {@code negative}; 21 bytes must be free. */
+    private void decimal(long mag, boolean negative) {
         if (negative) buf[pos++] = '-';
         if (mag >= 0) {
             int len = FloatFormat.digitCount(mag);
@@ -804,7 +1050,6 @@ final class Encoder implements PyDictView.EntryVisitor {
             pos += len;
             buf[pos++] = (byte) ('0' + (mag - q * 10));
         }
-        return true;
     }
 
     private boolean fitsU64(long o, long header) {
@@ -859,10 +1104,18 @@ final class Encoder implements PyDictView.EntryVisitor {
         return (int) n;
     }
 
-    /** ASCII: copied in one bulk read, then scanned 8 bytes at a time for what needs escaping. */
+    /**
+     * ASCII: copied in one bulk read, then scanned 8 bytes at a time for what needs escaping. Up to 8 characters (most
+     * keys) are one aligned 8-byte read instead: an aligned word never crosses a page, so the bytes after the text
+     * (its NUL, the allocation's padding) are readable, and the staging array's bytes past {@code n} are scratch.
+     */
     private void ascii(long data, int n, boolean escape) {
-        ensure(n);
-        mem.copyToArray(data, buf, pos, n);
+        ensure(Math.max(n, Long.BYTES));
+        if (n <= Long.BYTES && (data & (Long.BYTES - 1)) == 0) {
+            LONGS.set(buf, pos, mem.getLong(data));
+        } else {
+            mem.copyToArray(data, buf, pos, n);
+        }
         if (!escape) {
             pos += n;
             return;

@@ -43,6 +43,8 @@ public final class SerializerService implements JsonEncoder {
     private volatile CodecPlatform platform;
     private final AtomicReference<Encoder> idle = new AtomicReference<>();
     private volatile Rare rare;
+    /** numpy's types (OPT_SERIALIZE_NUMPY), found the first time a numpy object is written. */
+    private volatile NumpyTypes numpy;
     /** Guarded by the GIL (every access runs with it held). */
     private final Map<Long, Boolean> dataclassTypes = new HashMap<>();
 
@@ -244,6 +246,10 @@ public final class SerializerService implements JsonEncoder {
         final long isDataclassType;
         final long getValue;
         final long getContents;
+        final long numpyTypes;
+        final long numpyDatetimeUnit;
+        /** The str "__array_struct__". */
+        final long arrayStruct;
 
         Rare(PlatformTypes types, CPythonBinding py, long namespace) {
             datetime = types.datetime;
@@ -260,6 +266,9 @@ public final class SerializerService implements JsonEncoder {
             isDataclassType = item(py, namespace, "is_dataclass_type");
             getValue = item(py, namespace, "enum_value");
             getContents = item(py, namespace, "fragment_contents");
+            numpyTypes = item(py, namespace, "numpy_types");
+            numpyDatetimeUnit = item(py, namespace, "numpy_datetime_unit");
+            arrayStruct = item(py, namespace, "ARRAY_STRUCT");
         }
 
         /** A borrowed item of the namespace, which the process keeps. */
@@ -299,6 +308,24 @@ public final class SerializerService implements JsonEncoder {
         Rare r = new Rare(p.types(), py, namespace);
         rare = r;
         return r;
+    }
+
+    /** numpy's types once numpy has been seen, else null (GIL held). */
+    NumpyTypes numpyTypes() {
+        return numpy;
+    }
+
+    /** From {@code numpy_types}' result (a new reference: kept, or dropped if None); null while numpy is absent. */
+    NumpyTypes loadNumpyTypes(long types) {
+        CodecPlatform p = platform();
+        if (types == p.types().builtin.none) {
+            p.binding().Py_DecRef(types);
+            return null;
+        }
+        CPythonViews views = p.views();
+        numpy = new NumpyTypes(p.binding(), views.object(), views.type(), types, views.abi().layout().tupleItems,
+                views.abi().layout().floatValue);
+        return numpy;
     }
 
     Boolean knownDataclassType(long type) {

@@ -104,3 +104,29 @@ def enum_value(member, opts):
 
 def fragment_contents(fragment, opts):
     return fragment.contents
+
+
+# --- numpy (OPT_SERIALIZE_NUMPY): never imported here, only looked up once the object graph holds a numpy object ---
+
+ARRAY_STRUCT = "__array_struct__"
+
+# numpy's NPY_DATETIMEUNIT codes (the same in numpy 1.x and 2.x; 3 was the removed business-day unit).
+_DATETIME_UNITS = {"Y": 0, "M": 1, "W": 2, "D": 4, "h": 5, "m": 6, "s": 7, "ms": 8, "us": 9, "ns": 10,
+                   "ps": 11, "fs": 12, "as": 13, "generic": 14}
+
+
+def numpy_types(sample, opts):
+    """numpy.ndarray, then the scalar types dumps writes, in NumpyTypes' order; None while numpy is not imported."""
+    import sys
+    np = sys.modules.get("numpy")
+    if np is None or not hasattr(np, "datetime64"):
+        return None
+    return (np.ndarray, np.float64, np.float32, np.float16, np.int64, np.int32, np.int16, np.int8,
+            np.uint64, np.uint32, np.uint16, np.uint8, np.bool_, np.datetime64)
+
+
+def numpy_datetime_unit(array, opts):
+    """A datetime64 array's unit: its NPY_DATETIMEUNIT code | count << 8 (the 10 of 'M8[10s]')."""
+    import numpy
+    unit, count = numpy.datetime_data(array.dtype)
+    return _DATETIME_UNITS[unit] | count << 8

@@ -171,6 +171,14 @@ public interface CPythonBinding {
     @CFunction
     long PyCapsule_Import(long name, int noBlock);
 
+    /**
+     * The pointer held by {@code capsule} if it is a capsule whose name equals the C string {@code name} (0: an
+     * unnamed capsule, as numpy's {@code __array_struct__}); else 0 with ValueError set. Checks the type first, so
+     * any object may be passed.
+     */
+    @CFunction
+    long PyCapsule_GetPointer(long capsule, long name);
+
     /** Borrowed. */
     @CFunction
     long PyImport_AddModule(long name);
@@ -181,6 +189,10 @@ public interface CPythonBinding {
 
     @CFunction
     long PyObject_GetAttrString(long o, long name);
+
+    /** {@code o.name} for a str {@code name}: a new reference, or 0 with an exception set. */
+    @CFunction
+    long PyObject_GetAttr(long o, long name);
 
     @CFunction
     int PyObject_SetAttrString(long o, long name, long value);

@@ -1,0 +1,42 @@
+# The Python half of `serpentine bench` (Bench.java): times one library on one document, after checking its result
+# against json. Runs in a namespace of its own.
+import importlib
+import json
+import statistics
+import time
+
+
+def available(name):
+    try:
+        importlib.import_module(name)
+        return True
+    except ImportError:
+        return False
+
+
+def measure(library, operation, data, min_seconds, min_runs, max_runs):
+    """The median time in nanoseconds of library.<operation> on the document, checked against json first."""
+    lib = importlib.import_module(library)
+    expected = json.loads(data)
+    if operation == "loads":
+        text = data if library != "json" else data.decode("utf-8")
+        result = lib.loads(text)
+        if result != expected:
+            raise ValueError("%s.loads gives a different value than json.loads" % library)
+
+        def run():
+            lib.loads(text)
+    else:
+        out = lib.dumps(expected)
+        if json.loads(out) != expected:
+            raise ValueError("%s.dumps does not round-trip through json.loads" % library)
+
+        def run():
+            lib.dumps(expected)
+    times = []
+    deadline = time.perf_counter() + min_seconds
+    while len(times) < max_runs and (len(times) < min_runs or time.perf_counter() < deadline):
+        start = time.perf_counter_ns()
+        run()
+        times.append(time.perf_counter_ns() - start)
+    return int(statistics.median(times))
