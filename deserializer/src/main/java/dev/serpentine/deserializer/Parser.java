@@ -4,6 +4,7 @@ import ch.randelshofer.fastdoubleparser.JsonDoubleParser;
 import dev.serpentine.ffi.binding.CPythonBinding;
 import dev.serpentine.ffi.binding.NativeMemory;
 
+import java.lang.ref.SoftReference;
 import java.util.Arrays;
 
 /**
@@ -47,6 +48,7 @@ final class Parser {
     private int depth;
 
     private byte[] scratchInput = new byte[0];
+    private SoftReference<byte[]> largeInput = new SoftReference<>(null);
     private int[] codePoints = new int[64];
     private byte[] bytes = new byte[64];
     private char[] chars = new char[64];
@@ -59,15 +61,24 @@ final class Parser {
         this.mem = d.mem;
     }
 
-    /** An input buffer of at least {@code n} bytes, kept for the next call unless large. */
+    /**
+     * An input buffer of at least {@code n} bytes, kept for the next call; a large one only softly, so the GC can take
+     * it back. (A fresh multi-megabyte array per call, zeroed and often humongous for G1, cost more than the parse.)
+     */
     byte[] inputBuffer(int n) {
-        if (scratchInput.length < n) scratchInput = new byte[Math.max(n, 4096)];
+        if (scratchInput.length < n) {
+            byte[] kept = largeInput.get();
+            scratchInput = kept != null && kept.length >= n ? kept : new byte[Math.max(n, 4096)];
+        }
         return scratchInput;
     }
 
-    /** Drops buffers too large to keep between calls (the memory would stay with the thread). */
+    /** Keeps no large buffer strongly between calls (the memory would stay with the thread). */
     void trim() {
-        if (scratchInput.length > 1 << 20) scratchInput = new byte[0];
+        if (scratchInput.length > 1 << 20) {
+            if (largeInput.get() != scratchInput) largeInput = new SoftReference<>(scratchInput);
+            scratchInput = new byte[0];
+        }
         if (codePoints.length > 1 << 16) codePoints = new int[64];
         if (bytes.length > 1 << 16) bytes = new byte[64];
         if (chars.length > 1 << 16) chars = new char[64];
