@@ -20,11 +20,6 @@ import javax.inject.Inject;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotEquals;
@@ -165,30 +160,14 @@ public class FfmRuntimeTest extends PlatformTestBase {
         var installation = runtime.installation();
 
         // The component logs through System.Logger, i.e. java.util.logging here.
-        Logger log = Logger.getLogger("dev.serpentine.bridge.internal.PythonRuntimeComponent");
-        List<String> warnings = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                if (r.getLevel().intValue() >= Level.WARNING.intValue()) warnings.add(r.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        log.addHandler(capture);
+        LoggedWarnings warnings = LoggedWarnings.of("dev.serpentine.bridge.internal.PythonRuntimeComponent");
         try {
             bridge.stop();
             assertNull("no PythonRuntime while the bridge is stopped", context.getServiceReference(PythonRuntime.class));
             // SCR unbinds the ABI services after deactivation: a stopped runtime must not re-select among them.
-            assertEquals("warnings while the bridge stopped", List.of(), warnings);
+            assertEquals("warnings while the bridge stopped", List.of(), warnings.messages());
         } finally {
-            log.removeHandler(capture);
+            warnings.close();
             bridge.start();
         }
 

@@ -34,10 +34,6 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -327,23 +323,7 @@ public class HotSwapTest extends PlatformTestBase {
     public void b_brokenOrMismatchedAbiBundlesAndAFailingCodecAreRefusedAndTheBoundOnesStay() throws Exception {
         String tag = runtime.abi().tag();
         String boundAbi = runtime.abi().bundleVersion();
-        List<String> warnings = new CopyOnWriteArrayList<>();
-        Logger log = Logger.getLogger("dev.serpentine.ffi.abi.AbiSelector");
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                if (r.getLevel().intValue() >= Level.WARNING.intValue()) warnings.add(r.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        log.addHandler(capture);
+        LoggedWarnings warnings = LoggedWarnings.of("dev.serpentine.ffi.abi.AbiSelector");
         List<Path> dropped = new ArrayList<>();
         try {
             // A release of this version's ABI bundle with a wrong offset in its layout.
@@ -363,7 +343,7 @@ public class HotSwapTest extends PlatformTestBase {
                 drop(jar);
                 dropped.add(folder().resolve(jar.getFileName()));
             }
-            List<String> refusals = FrameworkReport.poll(() -> List.copyOf(warnings),
+            List<String> refusals = FrameworkReport.poll(warnings::messages,
                     w -> w.stream().anyMatch(m -> m.contains(" 9.0.0 ")) && w.stream().anyMatch(m -> m.contains(" 9.1.0 ")),
                     TIMEOUT_MS);
             System.out.println("[hot-swap-" + backend() + "] refusals logged: " + refusals);
@@ -393,7 +373,7 @@ public class HotSwapTest extends PlatformTestBase {
             assertEquals("the bound ABI bundle stays", boundAbi, runtime.abi().bundleVersion());
             checkCalls();
         } finally {
-            log.removeHandler(capture);
+            warnings.close();
             for (Path f : dropped) Files.deleteIfExists(f);
         }
         assertEquals("refused bundles uninstalled again", List.of(), FrameworkReport.poll(() -> refusedLeft(), List::isEmpty, TIMEOUT_MS));
