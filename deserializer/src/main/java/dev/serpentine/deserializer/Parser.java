@@ -4,7 +4,10 @@ import ch.randelshofer.fastdoubleparser.JsonDoubleParser;
 import dev.serpentine.ffi.binding.CPythonBinding;
 import dev.serpentine.ffi.binding.NativeMemory;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.ref.SoftReference;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -21,6 +24,8 @@ final class Parser {
 
     static final int MAX_DEPTH = 1024;
     private static final long BORROWED = 1;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long SPACES = 0x2020202020202020L;
 
     /** Bytes that end the fast scan of a string: '"', '\\', controls, and every non-ASCII byte. */
     private static final boolean[] STRING_STOP = new boolean[256];
@@ -52,6 +57,8 @@ final class Parser {
     private int[] codePoints = new int[64];
     private byte[] bytes = new byte[64];
     private char[] chars = new char[64];
+    /** The key being looked up in the cache, staged as words (per parse: a nested parse must not clobber it). */
+    private final long[] keyWords = new long[KeyCache.STAGE_WORDS];
 
     boolean busy;
 
@@ -241,7 +248,12 @@ final class Parser {
         int p = pos;
         byte[] b = in;
         int n = len;
+        if (p < n && b[p] > ' ') return; // compact documents: nothing to skip
         while (p < n) {
+            if (p + Long.BYTES <= n && (long) LONGS.get(b, p) == SPACES) { // an indentation run
+                p += Long.BYTES;
+                continue;
+            }
             byte c = b[p];
             if (c != ' ' && c != '\n' && c != '\r' && c != '\t') break;
             p++;
@@ -330,27 +342,17 @@ final class Parser {
     /** A key: from the cache when short (borrowed), else a new str. Leaves {@code pos} after the closing quote. */
     private long cachedKey() {
         int open = pos;
-        int end = rawEnd(open + 1);
-        if (end < 0 || end - open - 1 > KeyCache.MAX_KEY_BYTES) return string(open);
-        int slot = KeyCache.slot(in, open + 1, end);
-        long hit = d.keys.get(slot, in, open + 1, end);
+        int end = KeyCache.stage(in, open + 1, len, keyWords);
+        if (end < 0) return string(open);
+        int n = end - open - 1;
+        int slot = KeyCache.slot(keyWords, n);
+        long hit = d.keys.get(slot, keyWords, n);
         if (hit != 0) {
             pos = end + 1;
             return hit | BORROWED;
         }
         long s = string(open);
-        return d.keys.put(slot, in, open + 1, end, s) | BORROWED;
-    }
-
-    /** The closing quote of the string whose text starts at {@code from} (skipping escapes), or -1 at the end. */
-    private int rawEnd(int from) {
-        byte[] b = in;
-        for (int p = from; p < len; p++) {
-            byte c = b[p];
-            if (c == '"') return p;
-            if (c == '\\') p++;
-        }
-        return -1;
+        return d.keys.put(slot, keyWords, n, s) | BORROWED;
     }
 
     /** The string whose opening quote is at {@code open}: a new str. Leaves {@code pos} after the closing quote. */
