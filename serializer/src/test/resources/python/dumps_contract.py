@@ -120,6 +120,16 @@ def test_strings():
         assert dumps(s) == json.dumps(s, ensure_ascii=False).encode(), s
         assert dumps({s: s}) == json.dumps({s: s}, ensure_ascii=False, separators=(",", ":")).encode(), s
     assert dumps("\x0b") == b'"\\u000b"'
+    # Every str kind, with the one character that needs care at each place of runs read 4 or 8 at a time.
+    for marker in ("", "é", "€", "😀"):
+        for n in range(21):
+            for special in ('"', "\\", "\x00", "\x1f", "\x7f", "é", "€", "😀", "a"):
+                for at in range(n + 1):
+                    for s in (marker + "b" * at + special + "c" * (n - at), "b" * at + special + "c" * (n - at) + marker):
+                        assert dumps(s) == json.dumps(s, ensure_ascii=False).encode(), s
+                        assert dumps({s: 0}) == json.dumps({s: 0}, ensure_ascii=False, separators=(",", ":")).encode()
+                if marker in ("€", "😀"):
+                    raises(lambda: dumps(marker + "d" * n + "\udfff"), "str is not valid UTF-8: surrogates not allowed")
     for s in ("\ud800", "a\udfff", "😀\ud800", "\udc00" * 3):
         raises(lambda: dumps(s), "str is not valid UTF-8: surrogates not allowed")
         raises(lambda: dumps({s: 1}), "str is not valid UTF-8: surrogates not allowed")

@@ -16,6 +16,7 @@ import dev.serpentine.ffi.view.PyTypes;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.lang.ref.SoftReference;
 import java.nio.ByteOrder;
 import java.nio.ReadOnlyBufferException;
 import java.util.Arrays;
@@ -56,11 +57,17 @@ final class Encoder implements PyDictView.EntryVisitor {
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     // numpy array elements, in the platform's order (arrays in the other order are refused).
+    /** The word-at-a-time paths read CPython's memory as little-endian words (every supported platform is). */
+    private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle SHORTS = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle NATIVE_LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
     private static final VarHandle NATIVE_INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
     private static final VarHandle NATIVE_SHORTS = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.nativeOrder());
     /** Bytes of numpy array data copied per native read. */
     private static final int ELEMENT_CHUNK = 1 << 14;
+    /** The longest ASCII text read a word at a time rather than by a bulk copy. */
+    private static final int WORD_READ_MAX = 16;
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGHS = 0x8080808080808080L;
     /** The escape of each byte below 0x20 and of '"' and '\\', or null (written as is). */
@@ -93,6 +100,7 @@ final class Encoder implements PyDictView.EntryVisitor {
     private int defaultCalls;
 
     private byte[] buf = new byte[4096];
+    private SoftReference<byte[]> keptBuf = new SoftReference<>(null);
     private int pos;
     /** Whether the output goes into a Python {@code bytes} (else it stays in {@link #buf}). */
     private boolean toPython;
@@ -103,12 +111,13 @@ final class Encoder implements PyDictView.EntryVisitor {
     private long resultCapacity;
 
     private long[] arena = new long[256];
+    private SoftReference<long[]> keptArena = new SoftReference<>(null);
     private int top;
     private int pinnedTop;
 
     // Scratch copies of str data for transcoding.
-    private char[] chars = new char[256];
     private int[] ints = new int[64];
+    private char[] chars = new char[256];
     private byte[] latin = new byte[256];
     /** Elements of a numpy array, copied from its data a chunk at a time. */
     private byte[] elements;
@@ -210,9 +219,19 @@ final class Encoder implements PyDictView.EntryVisitor {
         keyIndexTop = 0;
     }
 
+    /**
+     * A huge document's arrays are kept only softly, for the next call: the GC may take them back, but a fresh
+     * multi-megabyte array per call (zeroed, humongous for G1) cost more than encoding a list of a million bools.
+     */
     private void end() {
-        if (buf.length > 1 << 20) buf = new byte[4096]; // a huge document's array is not kept
-        if (arena.length > 1 << 16) arena = new long[256];
+        if (buf.length > 1 << 20) {
+            if (keptBuf.get() != buf) keptBuf = new SoftReference<>(buf);
+            buf = new byte[4096];
+        }
+        if (arena.length > 1 << 16) {
+            if (keptArena.get() != arena) keptArena = new SoftReference<>(arena);
+            arena = new long[256];
+        }
         defaultFn = 0;
     }
 
@@ -262,7 +281,13 @@ final class Encoder implements PyDictView.EntryVisitor {
         if (buf.length - pos < n) {
             long size = Math.max(2L * buf.length, (long) pos + n);
             if (size > Integer.MAX_VALUE - 16) throw new EncodeFailure("document too large for one staging array", 0);
-            buf = Arrays.copyOf(buf, (int) size);
+            byte[] kept = keptBuf.get();
+            if (kept != null && kept.length >= (long) pos + n && kept != buf) {
+                System.arraycopy(buf, 0, kept, 0, pos);
+                buf = kept;
+            } else {
+                buf = Arrays.copyOf(buf, (int) size);
+            }
         }
     }
 
@@ -306,15 +331,26 @@ final class Encoder implements PyDictView.EntryVisitor {
         pos += n;
     }
 
-    private void literal(byte[] text) {
-        ensure(text.length);
-        System.arraycopy(text, 0, buf, pos, text.length);
-        pos += text.length;
+    /**
+     * {@code null}, {@code true} or {@code false}: one 8-byte store of the word below (its bytes past the literal are
+     * scratch), which costs a fraction of an array copy's call for four or five bytes.
+     */
+    private void literal(long word) {
+        ensure(Long.BYTES);
+        LONGS.set(buf, pos, word);
+        pos += (int) (word >>> 56);
     }
 
-    private static final byte[] NULL = {'n', 'u', 'l', 'l'};
-    private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
-    private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
+    /** A literal's bytes in a little-endian word, its length in the top byte. */
+    private static long literalWord(String text) {
+        long w = (long) text.length() << 56;
+        for (int i = 0; i < text.length(); i++) w |= (long) text.charAt(i) << (i << 3);
+        return w;
+    }
+
+    private static final long NULL = literalWord("null");
+    private static final long TRUE = literalWord("true");
+    private static final long FALSE = literalWord("false");
 
     // --- dispatch -----------------------------------------------------------------------------------------------
 
@@ -722,7 +758,13 @@ final class Encoder implements PyDictView.EntryVisitor {
         if (arena.length - top < n) {
             long size = Math.max(2L * arena.length, top + n);
             if (size > Integer.MAX_VALUE - 16) throw new EncodeFailure("container too large", 0);
-            arena = Arrays.copyOf(arena, (int) size);
+            long[] kept = keptArena.get();
+            if (kept != null && kept.length >= top + n && kept != arena) {
+                System.arraycopy(arena, 0, kept, 0, top);
+                arena = kept;
+            } else {
+                arena = Arrays.copyOf(arena, (int) size);
+            }
         }
     }
 
@@ -836,7 +878,7 @@ final class Encoder implements PyDictView.EntryVisitor {
                 } finally {
                     noFlush--;
                 }
-                escapeInPlace(from);
+                escapeFrom(from);
                 put((byte) '"');
             }
             colon(indent);
@@ -892,7 +934,7 @@ final class Encoder implements PyDictView.EntryVisitor {
                 int from = pos;
                 System.arraycopy(keyBytes, keyIndex[k], buf, pos, len);
                 pos += len;
-                escapeInPlace(from);
+                escapeFrom(from);
                 put((byte) '"');
                 colon(indent);
                 value(arena[keyIndex[k + 2] + 1], d);
@@ -1105,29 +1147,49 @@ final class Encoder implements PyDictView.EntryVisitor {
     }
 
     /**
-     * ASCII: copied in one bulk read, then scanned 8 bytes at a time for what needs escaping. Up to 8 characters (most
-     * keys) are one aligned 8-byte read instead: an aligned word never crosses a page, so the bytes after the text
-     * (its NUL, the allocation's padding) are readable, and the staging array's bytes past {@code n} are scratch.
+     * ASCII. Up to {@value #WORD_READ_MAX} characters at an 8-aligned address (most strs) are read a word at a time,
+     * each word checked for what needs escaping as it is stored; an aligned word never crosses a page, so the bytes
+     * after the text (its NUL, the allocation's padding) are readable, and staging bytes past {@code n} are scratch.
+     * (FFM's bulk copy costs 10–38 ns for a short string.) Longer or unaligned text is copied in bulk, then scanned.
      */
     private void ascii(long data, int n, boolean escape) {
-        ensure(Math.max(n, Long.BYTES));
-        if (n <= Long.BYTES && (data & (Long.BYTES - 1)) == 0) {
-            LONGS.set(buf, pos, mem.getLong(data));
-        } else {
+        if (n > WORD_READ_MAX || (data & (Long.BYTES - 1)) != 0 || !LITTLE_ENDIAN) {
+            ensure(n);
             mem.copyToArray(data, buf, pos, n);
-        }
-        if (!escape) {
+            int from = pos;
             pos += n;
+            if (escape) escapeFrom(from);
             return;
         }
-        int from = pos;
-        pos += n;
-        int first = firstEscape(buf, from, from + n);
-        if (first >= 0) escapeTail(first);
+        ensure(n + Long.BYTES);
+        byte[] b = buf;
+        int p = pos;
+        long marks = 0;
+        int i = 0;
+        for (; i + Long.BYTES <= n; i += Long.BYTES) {
+            long x = mem.getLong(data + i);
+            LONGS.set(b, p + i, x);
+            marks |= escapeMarks(x);
+        }
+        if (i < n) {
+            long x = mem.getLong(data + i);
+            LONGS.set(b, p + i, x);
+            marks |= escapeMarks(x) & -1L >>> (Long.SIZE - ((n - i) << 3)); // not the NUL and padding after the text
+        }
+        pos = p + n;
+        if (escape && marks != 0) escapeFrom(p);
+    }
+
+    /** Marks (high bits) the bytes of ASCII word {@code x} that need escaping: controls, '"', '\\'. */
+    private static long escapeMarks(long x) {
+        long ctrl = (x - 0x2020202020202020L) & ~x;
+        long q = x ^ 0x2222222222222222L;
+        long bs = x ^ 0x5C5C5C5C5C5C5C5CL;
+        return (ctrl | (q - ONES) & ~q | (bs - ONES) & ~bs) & HIGHS;
     }
 
     /** Escapes, in place, what needs it in {@code buf[from…pos)} (UTF-8 text). */
-    private void escapeInPlace(int from) {
+    private void escapeFrom(int from) {
         int first = firstEscape(buf, from, pos);
         if (first >= 0) escapeTail(first);
     }
@@ -1136,12 +1198,7 @@ final class Encoder implements PyDictView.EntryVisitor {
     private static int firstEscape(byte[] b, int from, int to) {
         int i = from;
         for (; i + 8 <= to; i += 8) {
-            long x = (long) LONGS.get(b, i);
-            long ctrl = (x - 0x2020202020202020L) & ~x;
-            long q = x ^ 0x2222222222222222L;
-            long bs = x ^ 0x5C5C5C5C5C5C5C5CL;
-            long hit = (ctrl | (q - ONES) & ~q | (bs - ONES) & ~bs) & HIGHS;
-            if (hit != 0) {
+            if (escapeMarks((long) LONGS.get(b, i)) != 0) {
                 // Exact for ASCII; bytes >= 0x80 (UTF-8 text) can only add false marks, so confirm bytewise.
                 for (int j = i; j < i + 8; j++) if (needsEscape(b[j])) return j;
             }
@@ -1177,25 +1234,26 @@ final class Encoder implements PyDictView.EntryVisitor {
         pos = p;
     }
 
+    /** Latin-1: runs of eight ASCII bytes that need no escape are stored as one word; the rest byte by byte. */
     private void latin1(long data, int n, boolean escape) {
         if (latin.length < n) latin = new byte[Math.max(n, 2 * latin.length)];
         byte[] src = latin;
         mem.copyToArray(data, src, 0, n);
-        ensure(6 * n);
+        ensure(6 * n + Long.BYTES);
         byte[] b = buf;
         int p = pos;
-        for (int i = 0; i < n; i++) {
-            byte c = src[i];
-            if (c < 0) {
-                b[p++] = (byte) (0xC0 | (c & 0xff) >>> 6);
-                b[p++] = (byte) (0x80 | c & 0x3F);
-            } else if (escape && c <= '\\' && ESCAPES[c] != null) {
-                byte[] e = ESCAPES[c];
-                System.arraycopy(e, 0, b, p, e.length);
-                p += e.length;
-            } else {
-                b[p++] = c;
+        int i = 0;
+        while (i < n) {
+            if (i + Long.BYTES <= n) {
+                long x = (long) LONGS.get(src, i);
+                if ((x & HIGHS) == 0 && (!escape || escapeMarks(x) == 0)) {
+                    LONGS.set(b, p, x);
+                    i += Long.BYTES;
+                    p += Long.BYTES;
+                    continue;
+                }
             }
+            p = codePoint(b, p, src[i++] & 0xFF, escape);
         }
         pos = p;
     }
@@ -1204,7 +1262,7 @@ final class Encoder implements PyDictView.EntryVisitor {
         if (chars.length < n) chars = new char[Math.max(n, 2 * chars.length)];
         char[] src = chars;
         mem.copyToArray(data, src, 0, n);
-        ensure(6 * n);
+        ensure(6 * n + Long.BYTES);
         int p = pos;
         for (int i = 0; i < n; i++) p = codePoint(buf, p, src[i], escape);
         pos = p;
@@ -1214,40 +1272,40 @@ final class Encoder implements PyDictView.EntryVisitor {
         if (ints.length < n) ints = new int[Math.max(n, 2 * ints.length)];
         int[] src = ints;
         mem.copyToArray(data, src, 0, n);
-        ensure(6 * n);
+        ensure(6 * n + Long.BYTES);
         int p = pos;
         for (int i = 0; i < n; i++) p = codePoint(buf, p, src[i], escape);
         pos = p;
     }
 
-    /** Writes one code point of UCS-2/UCS-4 data as UTF-8 (escaped below 0x80 if asked) at {@code p}; a surrogate fails. */
+    /**
+     * Writes one code point as UTF-8 (escaped below 0x80 if asked) at {@code p}, a multi-byte form as one store (the
+     * byte after a three-byte form is scratch); a surrogate fails.
+     */
     private int codePoint(byte[] b, int p, int c, boolean escape) {
         if (c < 0x80) {
             byte[] e = escape && c <= '\\' ? ESCAPES[c] : null;
             if (e == null) {
-                b[p++] = (byte) c;
-            } else {
-                System.arraycopy(e, 0, b, p, e.length);
-                p += e.length;
+                b[p] = (byte) c;
+                return p + 1;
             }
-        } else if (c < 0x800) {
-            b[p++] = (byte) (0xC0 | c >>> 6);
-            b[p++] = (byte) (0x80 | c & 0x3F);
-        } else if (c < 0x10000) {
-            if (c >= 0xD800 && c <= 0xDFFF) {
+            System.arraycopy(e, 0, b, p, e.length);
+            return p + e.length;
+        }
+        if (c < 0x800) {
+            SHORTS.set(b, p, (short) (0xC0 | c >>> 6 | (0x80 | c & 0x3F) << 8));
+            return p + 2;
+        }
+        if (c < 0x10000) {
+            if ((c & 0xF800) == 0xD800) {
                 pos = p;
                 throw surrogates();
             }
-            b[p++] = (byte) (0xE0 | c >>> 12);
-            b[p++] = (byte) (0x80 | c >>> 6 & 0x3F);
-            b[p++] = (byte) (0x80 | c & 0x3F);
-        } else {
-            b[p++] = (byte) (0xF0 | c >>> 18);
-            b[p++] = (byte) (0x80 | c >>> 12 & 0x3F);
-            b[p++] = (byte) (0x80 | c >>> 6 & 0x3F);
-            b[p++] = (byte) (0x80 | c & 0x3F);
+            INTS.set(b, p, 0xE0 | c >>> 12 | (0x80 | c >>> 6 & 0x3F) << 8 | (0x80 | c & 0x3F) << 16);
+            return p + 3;
         }
-        return p;
+        INTS.set(b, p, 0xF0 | c >>> 18 | (0x80 | c >>> 12 & 0x3F) << 8 | (0x80 | c >>> 6 & 0x3F) << 16 | (0x80 | c & 0x3F) << 24);
+        return p + 4;
     }
 
     private static EncodeFailure surrogates() {
