@@ -24,9 +24,13 @@ public final class PyDictView extends View {
 
     private final AbiLayout.DictKeys keysLayout;
 
+    /** {@code ma_used}'s offset, copied out of the layout (one dependent load fewer). */
+    private final long usedOffset;
+
     PyDictView(CPythonBinding py, AbiLayout layout, PyTypes types) {
         super(py, layout, types);
         this.keysLayout = layout.dictKeysLayout;
+        this.usedOffset = layout.dictUsed;
     }
 
     /** Verifies {@code o} is a {@code dict} (or subclass) and returns it. */
@@ -40,7 +44,7 @@ public final class PyDictView extends View {
 
     /** Number of items ({@code ma_used}). */
     public long size(long o) {
-        return mem.getLong(o + layout.dictUsed);
+        return mem.getLong(o + usedOffset);
     }
 
     /** Whether {@link #forEach} reads this dict straight from memory (else it calls {@code PyDict_Next}). */

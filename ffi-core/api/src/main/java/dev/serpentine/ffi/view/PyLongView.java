@@ -20,6 +20,9 @@ public final class PyLongView extends View {
     private final boolean shortDigits;
     /** More digits than this never fit 64 bits. */
     private final int maxLongDigits;
+    // The offsets of the hot reads, copied out of the layout (one dependent load fewer each).
+    private final long headerOffset;
+    private final long digitsOffset;
 
     PyLongView(CPythonBinding py, AbiLayout layout, PyTypes types) {
         super(py, layout, types);
@@ -30,6 +33,8 @@ public final class PyLongView extends View {
         this.countShift = layout.intTagCountShift;
         this.shortDigits = layout.intDigitSize == 2;
         this.maxLongDigits = (Long.SIZE + shift - 1) / shift;
+        this.headerOffset = layout.intSizeOrTag;
+        this.digitsOffset = layout.intDigits;
     }
 
     /** Verifies {@code o} is an {@code int} (or subclass, including {@code bool}) and returns it. */
@@ -46,7 +51,7 @@ public final class PyLongView extends View {
      * and passes it to the methods that take a {@code header}.
      */
     public long header(long o) {
-        return mem.getLong(o + layout.intSizeOrTag);
+        return mem.getLong(o + headerOffset);
     }
 
     /** Bits per digit ({@code PyLong_SHIFT}). */
@@ -76,7 +81,7 @@ public final class PyLongView extends View {
 
     /** Digit {@code i}, least significant first. */
     public int digit(long o, long i) {
-        long a = o + layout.intDigits;
+        long a = o + digitsOffset;
         return shortDigits ? mem.getShort(a + 2 * i) & 0xffff : mem.getInt(a + 4 * i);
     }
 

@@ -6,8 +6,12 @@ import dev.serpentine.ffi.binding.CPythonBinding;
 /** The object header ({@code ob_type}, {@code ob_size}) and the type behind it. */
 public final class PyObjectView extends View {
 
+    /** {@code ob_size}'s offset, copied out of the layout (one dependent load fewer). */
+    private final long obSize;
+
     PyObjectView(CPythonBinding py, AbiLayout layout, PyTypes types) {
         super(py, layout, types);
+        this.obSize = layout.obSize;
     }
 
     /** Verifies {@code o} is not NULL: every object has a header. */
@@ -23,7 +27,7 @@ public final class PyObjectView extends View {
 
     /** {@code Py_SIZE(o)} of a variable-size object. */
     public long size(long o) {
-        return mem.getLong(o + layout.obSize);
+        return mem.getLong(o + obSize);
     }
 
     /** {@code Py_TYPE(o)->tp_name}. */

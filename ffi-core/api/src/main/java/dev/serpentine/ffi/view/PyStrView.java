@@ -26,6 +26,11 @@ public final class PyStrView extends View {
     private final int asciiBit;
     private final int readyBit;
     private final int internedMask;
+    // The offsets of the hot reads, copied out of the layout (one dependent load fewer each).
+    private final long lengthOffset;
+    private final long stateOffset;
+    private final long asciiData;
+    private final long compactData;
 
     PyStrView(CPythonBinding py, AbiLayout layout, PyTypes types) {
         super(py, layout, types);
@@ -35,6 +40,10 @@ public final class PyStrView extends View {
         this.asciiBit = layout.strAsciiBit;
         this.readyBit = layout.strReadyBit;
         this.internedMask = layout.strInternedMask;
+        this.lengthOffset = layout.strLength;
+        this.stateOffset = layout.strState;
+        this.asciiData = layout.strAsciiData;
+        this.compactData = layout.strCompactData;
     }
 
     /** Verifies {@code o} is a {@code str} (or subclass) and returns it. */
@@ -48,7 +57,7 @@ public final class PyStrView extends View {
 
     /** Number of code points. */
     public long length(long o) {
-        return mem.getLong(o + layout.strLength);
+        return mem.getLong(o + lengthOffset);
     }
 
     /** The cached hash, -1 until computed. */
@@ -61,7 +70,7 @@ public final class PyStrView extends View {
      * once and passes it to the methods that take a {@code state}.
      */
     public int state(long o) {
-        return mem.getInt(o + layout.strState);
+        return mem.getInt(o + stateOffset);
     }
 
     /** 1, 2 or 4 bytes a code point; 0 for a not-ready string (3.9–3.11). */
@@ -113,7 +122,7 @@ public final class PyStrView extends View {
     public long data(long o, int state) {
         if (!isReadyState(state)) return 0;
         if ((state & compactBit) != 0) {
-            return o + ((state & asciiBit) != 0 ? layout.strAsciiData : layout.strCompactData);
+            return o + ((state & asciiBit) != 0 ? asciiData : compactData);
         }
         return mem.getLong(o + layout.strLegacyData);
     }

@@ -12,16 +12,19 @@ abstract class View {
     final NativeMemory mem;
     final AbiLayout layout;
     final PyTypes types;
+    /** {@code ob_type}'s offset, copied out of {@link #layout}: the hottest read saves a dependent load. */
+    private final long obType;
 
     View(CPythonBinding py, AbiLayout layout, PyTypes types) {
         this.py = py;
         this.mem = py.memory();
         this.layout = layout;
         this.types = types;
+        this.obType = layout.obType;
     }
 
     final long typeOf(long o) {
-        return mem.getLong(o + layout.obType);
+        return mem.getLong(o + obType);
     }
 
     final long flagsOf(long type) {
