@@ -79,6 +79,16 @@ final class Encoder implements PyDictView.EntryVisitor {
     private final CPythonBinding py;
     private final NativeMemory mem;
     private final PyTypes builtin;
+    // The dispatch's types, copied out of builtin: the first compare of every value saves a dependent load.
+    private final long strType;
+    private final long longType;
+    private final long listType;
+    private final long dictType;
+    private final long floatType;
+    private final long boolType;
+    private final long tupleType;
+    private final long trueObject;
+    private final long none;
 
     // The views of this call (an ABI bundle may be swapped between calls).
     private PyObjectView object;
@@ -134,6 +144,15 @@ final class Encoder implements PyDictView.EntryVisitor {
         this.py = platform.binding();
         this.mem = py.memory();
         this.builtin = platform.types().builtin;
+        this.strType = builtin.strType;
+        this.longType = builtin.longType;
+        this.listType = builtin.listType;
+        this.dictType = builtin.dictType;
+        this.floatType = builtin.floatType;
+        this.boolType = builtin.boolType;
+        this.tupleType = builtin.tupleType;
+        this.trueObject = builtin.trueObject;
+        this.none = builtin.none;
     }
 
     // --- entry points -----------------------------------------------------------------------------------------
@@ -357,21 +376,21 @@ final class Encoder implements PyDictView.EntryVisitor {
     /** Writes {@code o} (borrowed, alive) at container depth {@code depth}. */
     private void value(long o, int depth) {
         long t = object.type(o);
-        if (t == builtin.strType) {
+        if (t == strType) {
             string(o);
-        } else if (t == builtin.longType) {
+        } else if (t == longType) {
             integer(o, (opts & OPT_STRICT_INTEGER) != 0);
-        } else if (t == builtin.listType) {
+        } else if (t == listType) {
             list(o, depth);
-        } else if (t == builtin.dictType) {
+        } else if (t == dictType) {
             dict(o, depth, false);
-        } else if (t == builtin.floatType) {
+        } else if (t == floatType) {
             floating(mem.getDouble(o + floatValue));
-        } else if (t == builtin.boolType) {
-            literal(o == builtin.trueObject ? TRUE : FALSE);
-        } else if (o == builtin.none) {
+        } else if (t == boolType) {
+            literal(o == trueObject ? TRUE : FALSE);
+        } else if (o == none) {
             literal(NULL);
-        } else if (t == builtin.tupleType) {
+        } else if (t == tupleType) {
             items(o + tupleItems, object.size(o), depth);
         } else {
             rare(o, t, depth);
@@ -839,7 +858,7 @@ final class Encoder implements PyDictView.EntryVisitor {
             if (i != start) put((byte) ',');
             if (indent) newline(d);
             long key = arena[i];
-            if (object.type(key) != builtin.strType) throw new EncodeFailure("Dict key must be str", 0);
+            if (object.type(key) != strType) throw new EncodeFailure("Dict key must be str", 0);
             string(key);
             colon(indent);
             value(arena[i + 1], d);
@@ -1110,9 +1129,7 @@ final class Encoder implements PyDictView.EntryVisitor {
 
     /** A str (or subclass) as a quoted, escaped JSON string. */
     private void string(long o) {
-        put((byte) '"');
         text(o, true);
-        put((byte) '"');
     }
 
     /** A str's UTF-8 as is (a key being staged, a Fragment). */
@@ -1120,7 +1137,8 @@ final class Encoder implements PyDictView.EntryVisitor {
         text(o, false);
     }
 
-    private void text(long o, boolean escape) {
+    /** A str's text: {@code quoted}, as a JSON string (in quotes, escaped); otherwise its UTF-8 as is. */
+    private void text(long o, boolean quoted) {
         int state = str.state(o);
         long data = str.data(o, state);
         if (data == 0) { // a 3.9–3.11 string made through the Py_UNICODE API: make it ready (no UTF-8 is cached)
@@ -1131,14 +1149,16 @@ final class Encoder implements PyDictView.EntryVisitor {
         }
         int n = checkedLength(str.length(o));
         if (str.isAsciiState(state)) {
-            ascii(data, n, escape);
+            ascii(data, n, quoted);
             return;
         }
+        if (quoted) put((byte) '"');
         switch (str.kindOf(state)) {
-            case PyStrView.KIND_1BYTE -> latin1(data, n, escape);
-            case PyStrView.KIND_2BYTE -> ucs2(data, n, escape);
-            default -> ucs4(data, n, escape);
+            case PyStrView.KIND_1BYTE -> latin1(data, n, quoted);
+            case PyStrView.KIND_2BYTE -> ucs2(data, n, quoted);
+            default -> ucs4(data, n, quoted);
         }
+        if (quoted) put((byte) '"');
     }
 
     private static int checkedLength(long n) {
@@ -1152,32 +1172,42 @@ final class Encoder implements PyDictView.EntryVisitor {
      * after the text (its NUL, the allocation's padding) are readable, and staging bytes past {@code n} are scratch.
      * (FFM's bulk copy costs 10–38 ns for a short string.) Longer or unaligned text is copied in bulk, then scanned.
      */
-    private void ascii(long data, int n, boolean escape) {
+    private void ascii(long data, int n, boolean quoted) {
+        ensure(n + Long.BYTES + 2);
+        byte[] b = buf;
+        int from = pos;
+        if (quoted) b[from++] = '"';
         if (n > WORD_READ_MAX || (data & (Long.BYTES - 1)) != 0 || !LITTLE_ENDIAN) {
-            ensure(n);
-            mem.copyToArray(data, buf, pos, n);
-            int from = pos;
-            pos += n;
-            if (escape) escapeFrom(from);
+            mem.copyToArray(data, b, from, n);
+            pos = from + n;
+            if (quoted) {
+                escapeFrom(from);
+                put((byte) '"');
+            }
             return;
         }
-        ensure(n + Long.BYTES);
-        byte[] b = buf;
-        int p = pos;
         long marks = 0;
         int i = 0;
         for (; i + Long.BYTES <= n; i += Long.BYTES) {
             long x = mem.getLong(data + i);
-            LONGS.set(b, p + i, x);
+            LONGS.set(b, from + i, x);
             marks |= escapeMarks(x);
         }
         if (i < n) {
             long x = mem.getLong(data + i);
-            LONGS.set(b, p + i, x);
+            LONGS.set(b, from + i, x);
             marks |= escapeMarks(x) & -1L >>> (Long.SIZE - ((n - i) << 3)); // not the NUL and padding after the text
         }
-        pos = p + n;
-        if (escape && marks != 0) escapeFrom(p);
+        if (!quoted) {
+            pos = from + n;
+        } else if (marks == 0) {
+            b[from + n] = '"';
+            pos = from + n + 1;
+        } else {
+            pos = from + n;
+            escapeFrom(from);
+            put((byte) '"');
+        }
     }
 
     /** Marks (high bits) the bytes of ASCII word {@code x} that need escaping: controls, '"', '\\'. */
