@@ -73,7 +73,7 @@ final class Encoder implements PyDictView.EntryVisitor {
     /** The escape of each byte below 0x20 and of '"' and '\\', or null (written as is). */
     private static final byte[] HEX_DIGITS = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
     private static final byte[][] ESCAPES = escapes();
-    private static final byte[] INDENT = indent();
+    private static final long SPACES = 0x2020202020202020L;
 
     private final SerializerService service;
     private final CPythonBinding py;
@@ -343,11 +343,15 @@ final class Encoder implements PyDictView.EntryVisitor {
         return py._PyBytes_Resize(resizeSlot, size) == 0 ? mem.getLong(resizeSlot) : 0;
     }
 
+    /** A newline and {@code depth} levels of two spaces, stored eight spaces at a time (the bytes past are scratch). */
     private void newline(int depth) {
-        int n = 1 + 2 * depth;
-        ensure(n);
-        System.arraycopy(INDENT, 0, buf, pos, n);
-        pos += n;
+        int n = 2 * depth;
+        ensure(n + 1 + Long.BYTES);
+        byte[] b = buf;
+        int p = pos;
+        b[p++] = '\n';
+        for (int i = 0; i < n; i += Long.BYTES) LONGS.set(b, p + i, SPACES);
+        pos = p + n;
     }
 
     /**
@@ -1360,12 +1364,5 @@ final class Encoder implements PyDictView.EntryVisitor {
         e['"'] = new byte[]{'\\', '"'};
         e['\\'] = new byte[]{'\\', '\\'};
         return e;
-    }
-
-    private static byte[] indent() {
-        byte[] b = new byte[1 + 2 * (MAX_DEPTH + 1)];
-        Arrays.fill(b, (byte) ' ');
-        b[0] = '\n';
-        return b;
     }
 }
