@@ -250,9 +250,13 @@ final class Parser {
         int n = len;
         if (p < n && b[p] > ' ') return; // compact documents: nothing to skip
         while (p < n) {
-            if (p + Long.BYTES <= n && (long) LONGS.get(b, p) == SPACES) { // an indentation run
-                p += Long.BYTES;
-                continue;
+            if (p + Long.BYTES <= n) { // indentation: the spaces of the next eight bytes in one step
+                long x = (long) LONGS.get(b, p) ^ SPACES;
+                if (x == 0) {
+                    p += Long.BYTES;
+                    continue;
+                }
+                p += Long.numberOfTrailingZeros(x) >>> 3;
             }
             byte c = b[p];
             if (c != ' ' && c != '\n' && c != '\r' && c != '\t') break;
@@ -319,11 +323,13 @@ final class Parser {
             for (; i < top; i += 2) {
                 long key = v[i];
                 long value = v[i + 1];
-                if (py.PyDict_SetItem(dict, key & ~BORROWED, value & ~BORROWED) != 0) throw outOfMemory();
+                // Leaf calls: the dict is presized, its keys exact strs, every value one this parse made or a
+                // singleton, and a str, int, float, list or dict of those runs no Python code when freed.
+                if (py.PyDict_SetItemLeaf(dict, key & ~BORROWED, value & ~BORROWED) != 0) throw outOfMemory();
                 v[i] = 0;
                 v[i + 1] = 0;
-                if ((key & BORROWED) == 0) py.Py_DecRef(key);
-                if ((value & BORROWED) == 0) py.Py_DecRef(value);
+                if ((key & BORROWED) == 0) py.Py_DecRefLeaf(key);
+                if ((value & BORROWED) == 0) py.Py_DecRefLeaf(value);
             }
         } catch (RuntimeException | Error e) {
             py.Py_DecRef(dict);

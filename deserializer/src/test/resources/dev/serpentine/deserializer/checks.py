@@ -308,6 +308,9 @@ VALID = [
     b'{"a":1,"b":[true,false,null]}', b'{"a":1,"b":2,"a":3}', b'{"" : ""}', b'{"\\u0061":1,"a":2}',
     ('{"' + 'k' * 65 + '":1}').encode(), b'[{"a":1},{"a":2},{"a":3}]', '{"é":"€","😀":[]}'.encode(),
     b'[' * 1024 + b']' * 1024,
+    # duplicate keys whose first value, or whose second key, is freed while the dict is filled
+    b'{"a":[1,{"b":"a long enough string","c":[2.5,12345678901]}],"a":{"c":["x"]},"d":0}',
+    ('{"' + 'k' * 70 + '":[1.5],"' + 'k' * 70 + '":"v"}').encode(), b'{"\\u0062":[1.5],"\\u0062":{"x":"y"}}',
 ]
 
 INVALID = [

@@ -30,6 +30,12 @@ public @interface CFunction {
     boolean critical() default false;
 
     /**
+     * The C function called, when it is not the method's name: a twin of a declared function with a narrower
+     * contract that its callers guarantee (a leaf call made {@link #critical()}), documented on the twin.
+     */
+    String symbol() default "";
+
+    /**
      * An argument range both backends check before the call, throwing {@link IllegalArgumentException} outside it:
      * keeps arguments away from C error paths (which create exception objects, and on CPython 3.9–3.11 an allocation
      * may run the cyclic GC), so that a {@link #critical()} function stays a leaf for every argument.

@@ -117,6 +117,13 @@ public interface CPythonBinding {
     @CFunction // not critical: may free the object and run __del__
     void Py_DecRef(long o);
 
+    /**
+     * {@code Py_DecRef} as a critical call, for an object whose deallocation runs no Python code (a str, int or float,
+     * or a list or dict of such objects) or that another reference keeps alive: then the call is a leaf.
+     */
+    @CFunction(symbol = "Py_DecRef", critical = true)
+    void Py_DecRefLeaf(long o);
+
     @CFunction(critical = true) // reads the thread state
     long PyErr_Occurred();
 
@@ -384,6 +391,15 @@ public interface CPythonBinding {
 
     @CFunction
     int PyDict_SetItem(long dict, long key, long value);
+
+    /**
+     * {@code PyDict_SetItem} as a critical call, for a caller filling a dict it made with {@code _PyDict_NewPresized}
+     * for at least this many entries: keys exact {@code str}s, values objects whose deallocation runs no Python code
+     * (str, int, float, bool, None, and lists and dicts of them). Then the call is a leaf: str hashing and comparison
+     * are C, the table never resizes, and a duplicate key frees only such a value.
+     */
+    @CFunction(symbol = "PyDict_SetItem", critical = true)
+    int PyDict_SetItemLeaf(long dict, long key, long value);
 
     @CFunction
     int PyDict_DelItem(long dict, long key);

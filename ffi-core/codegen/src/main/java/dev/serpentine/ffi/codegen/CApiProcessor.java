@@ -109,7 +109,10 @@ public final class CApiProcessor extends AbstractProcessor {
                 ok = false;
             }
             boolean critical = Boolean.TRUE.equals(value(cf, "critical"));
-            functions.add(new CFunctionSpec(m.getSimpleName().toString(), result, params, critical));
+            String name = m.getSimpleName().toString();
+            Object symbol = value(cf, "symbol");
+            functions.add(new CFunctionSpec(name, symbol == null || symbol.toString().isEmpty() ? name : symbol.toString(),
+                    result, params, critical));
         }
         if (functions.isEmpty()) {
             error(binding, BINDING + " declares no @CFunction method (compiled from an older API?)");

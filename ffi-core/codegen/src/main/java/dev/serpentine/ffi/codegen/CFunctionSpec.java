@@ -3,8 +3,11 @@ package dev.serpentine.ffi.codegen;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** One {@code @CFunction} method: the C function of that name, its Java parameter and result types. */
-record CFunctionSpec(String name, CApiProcessor.CType result, List<Param> params, boolean critical) {
+/**
+ * One {@code @CFunction} method: its name, the C function it calls ({@code symbol}: the same name unless a twin
+ * names another), its Java parameter and result types.
+ */
+record CFunctionSpec(String name, String symbol, CApiProcessor.CType result, List<Param> params, boolean critical) {
 
     /** A parameter; {@code min}/{@code max} come from {@code @CFunction.Range} (the type's extremes without it). */
     record Param(String name, CApiProcessor.CType type, long min, long max) {

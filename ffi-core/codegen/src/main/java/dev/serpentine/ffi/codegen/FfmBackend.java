@@ -44,7 +44,7 @@ final class FfmBackend implements Backend {
                 .append("    static final class H {\n");
         for (CFunctionSpec f : functions) {
             s.append("        static final MethodHandle ").append(f.name()).append(" = Downcalls.bind(\"")
-                    .append(f.name()).append("\", ").append(descriptor(f)).append(", ").append(f.critical())
+                    .append(f.symbol()).append("\", ").append(descriptor(f)).append(", ").append(f.critical())
                     .append(");\n");
         }
         s.append("\n        private H() {\n        }\n    }\n}\n");
