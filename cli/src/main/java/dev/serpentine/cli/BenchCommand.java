@@ -43,7 +43,8 @@ final class BenchCommand implements Callable<Integer> {
     Path chart;
 
     @Option(names = "--min-time", paramLabel = "SECONDS", defaultValue = "0.2",
-            description = "Time each measurement for at least this long (and 5 runs; default: ${DEFAULT-VALUE}).")
+            description = "Time each measurement for at least this long (and 5 runs; default: ${DEFAULT-VALUE}), after a "
+                    + "quarter of that untimed to warm up.")
     double minSeconds;
 
     @Spec
