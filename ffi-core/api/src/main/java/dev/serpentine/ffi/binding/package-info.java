@@ -4,7 +4,7 @@
  *
  * <p>Platform-internal: exported only to Serpentine's own modules and bundles.
  */
-@Version("0.1.0")
+@Version("0.2.0")
 package dev.serpentine.ffi.binding;
 
 import org.osgi.annotation.versioning.Version;
