@@ -15,8 +15,8 @@ import dev.serpentine.ffi.view.PyTypes;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
 import java.lang.ref.SoftReference;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.ReadOnlyBufferException;
 import java.util.Arrays;
@@ -56,11 +56,9 @@ final class Encoder implements PyDictView.EntryVisitor {
     private static final long MAX_SAFE_INT = (1L << 53) - 1;
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    // numpy array elements, in the platform's order (arrays in the other order are refused).
-    /** The word-at-a-time paths read CPython's memory as little-endian words (every supported platform is). */
+    /** The word-at-a-time reads take CPython's memory as little-endian words (every supported platform is). */
     private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
-    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle SHORTS = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    // numpy array elements, in the platform's order (arrays in the other order are refused).
     private static final VarHandle NATIVE_LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
     private static final VarHandle NATIVE_INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
     private static final VarHandle NATIVE_SHORTS = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.nativeOrder());
@@ -126,8 +124,8 @@ final class Encoder implements PyDictView.EntryVisitor {
     private int pinnedTop;
 
     // Scratch copies of str data for transcoding.
-    private int[] ints = new int[64];
     private char[] chars = new char[256];
+    private int[] ints = new int[64];
     private byte[] latin = new byte[256];
     /** Elements of a numpy array, copied from its data a chunk at a time. */
     private byte[] elements;
@@ -1273,7 +1271,7 @@ final class Encoder implements PyDictView.EntryVisitor {
         if (latin.length < n) latin = new byte[Math.max(n, 2 * latin.length)];
         byte[] src = latin;
         mem.copyToArray(data, src, 0, n);
-        ensure(6 * n + Long.BYTES);
+        ensure(6 * n);
         byte[] b = buf;
         int p = pos;
         int i = 0;
@@ -1296,7 +1294,7 @@ final class Encoder implements PyDictView.EntryVisitor {
         if (chars.length < n) chars = new char[Math.max(n, 2 * chars.length)];
         char[] src = chars;
         mem.copyToArray(data, src, 0, n);
-        ensure(6 * n + Long.BYTES);
+        ensure(6 * n);
         int p = pos;
         for (int i = 0; i < n; i++) p = codePoint(buf, p, src[i], escape);
         pos = p;
@@ -1306,40 +1304,40 @@ final class Encoder implements PyDictView.EntryVisitor {
         if (ints.length < n) ints = new int[Math.max(n, 2 * ints.length)];
         int[] src = ints;
         mem.copyToArray(data, src, 0, n);
-        ensure(6 * n + Long.BYTES);
+        ensure(6 * n);
         int p = pos;
         for (int i = 0; i < n; i++) p = codePoint(buf, p, src[i], escape);
         pos = p;
     }
 
-    /**
-     * Writes one code point as UTF-8 (escaped below 0x80 if asked) at {@code p}, a multi-byte form as one store (the
-     * byte after a three-byte form is scratch); a surrogate fails.
-     */
+    /** Writes one code point of UCS-1/2/4 data as UTF-8 (escaped below 0x80 if asked) at {@code p}; a surrogate fails. */
     private int codePoint(byte[] b, int p, int c, boolean escape) {
         if (c < 0x80) {
             byte[] e = escape && c <= '\\' ? ESCAPES[c] : null;
             if (e == null) {
-                b[p] = (byte) c;
-                return p + 1;
+                b[p++] = (byte) c;
+            } else {
+                System.arraycopy(e, 0, b, p, e.length);
+                p += e.length;
             }
-            System.arraycopy(e, 0, b, p, e.length);
-            return p + e.length;
-        }
-        if (c < 0x800) {
-            SHORTS.set(b, p, (short) (0xC0 | c >>> 6 | (0x80 | c & 0x3F) << 8));
-            return p + 2;
-        }
-        if (c < 0x10000) {
-            if ((c & 0xF800) == 0xD800) {
+        } else if (c < 0x800) {
+            b[p++] = (byte) (0xC0 | c >>> 6);
+            b[p++] = (byte) (0x80 | c & 0x3F);
+        } else if (c < 0x10000) {
+            if (c >= 0xD800 && c <= 0xDFFF) {
                 pos = p;
                 throw surrogates();
             }
-            INTS.set(b, p, 0xE0 | c >>> 12 | (0x80 | c >>> 6 & 0x3F) << 8 | (0x80 | c & 0x3F) << 16);
-            return p + 3;
+            b[p++] = (byte) (0xE0 | c >>> 12);
+            b[p++] = (byte) (0x80 | c >>> 6 & 0x3F);
+            b[p++] = (byte) (0x80 | c & 0x3F);
+        } else {
+            b[p++] = (byte) (0xF0 | c >>> 18);
+            b[p++] = (byte) (0x80 | c >>> 12 & 0x3F);
+            b[p++] = (byte) (0x80 | c >>> 6 & 0x3F);
+            b[p++] = (byte) (0x80 | c & 0x3F);
         }
-        INTS.set(b, p, 0xF0 | c >>> 18 | (0x80 | c >>> 12 & 0x3F) << 8 | (0x80 | c >>> 6 & 0x3F) << 16 | (0x80 | c & 0x3F) << 24);
-        return p + 4;
+        return p;
     }
 
     private static EncodeFailure surrogates() {
