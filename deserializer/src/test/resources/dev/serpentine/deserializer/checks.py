@@ -510,7 +510,9 @@ def growth(rounds):
     import tracemalloc
     docs = [b'{"a": [1, 2.5, "x", null, true, {"b": "\\u00e9\\ud83d\\ude00"}], "c": 18446744073709551615}',
             '{"é": ["€", "😀", 123456789, -0.0]}', bytearray(b'[{"k": 1}, {"k": 2}]'), memoryview(b'[1,2,3]')[::2],
-            b'[1, 2, "x", {"a": [', '{"a": 1,}', b'\xff', '', b'[' * 1100, 7, '"\\ud800"', b'{"' + b'q' * 80 + b'": [1.5e300]}']
+            b'[1, 2, "x", {"a": [', '{"a": 1,}', b'\xff', '', b'[' * 1100, 7, '"\\ud800"', b'{"' + b'q' * 80 + b'": [1.5e300]}',
+            # duplicate keys: the first value, or the second (uncached) key, is freed while the dict is filled
+            b'{"a": [1, {"b": "a long enough string"}], "a": {"c": [2.5]}}', b'{"' + b'r' * 70 + b'": [1.5], "' + b'r' * 70 + b'": 0}']
 
     def run():
         for d in docs:
